@@ -1,0 +1,3 @@
+"""Lapor Bencana: disaster reports from residents, turned into decisions by the Dinas Sosial."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from lapor_bencana.cli import main
+
+main()

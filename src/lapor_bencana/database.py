@@ -1,0 +1,117 @@
+"""The database engine: chosen from the URL, bound to every table, migrated, checked.
+
+Piccolo finds its engine through ``piccolo_conf.DB``; the app and the tests bind one explicitly
+with :func:`bind` so that a test can point everything at a fresh database.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import sqlite3
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from piccolo.engine.base import Engine
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+SQLITE_BUSY_TIMEOUT_S = 5.0
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or used; the message says why in plain words."""
+
+
+class _TunedSQLiteConnection(sqlite3.Connection):
+    # Piccolo opens a connection per query, so per-connection pragmas are set here.
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.execute("PRAGMA synchronous = NORMAL")
+        self.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
+
+
+def sqlite_path(url: str) -> Path:
+    """``sqlite:///relative/file`` or ``sqlite:////absolute/file``, as SQLAlchemy spells them."""
+    if not url.startswith("sqlite:///"):
+        raise DatabaseUnavailable("A SQLite URL looks like sqlite:///data/lapor.sqlite3")
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def is_sqlite(url: str) -> bool:
+    return url.startswith("sqlite://")
+
+
+def create_engine(url: str) -> Engine:
+    if is_sqlite(url):
+        path = sqlite_path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with sqlite3.connect(path) as connection:
+            # WAL is a property of the file: set once, readers then never block the writer.
+            connection.execute("PRAGMA journal_mode = WAL")
+        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S, factory=_TunedSQLiteConnection)
+    parts = urlsplit(url)
+    if parts.scheme not in ("postgres", "postgresql"):
+        raise DatabaseUnavailable(f"Unknown database URL scheme: {parts.scheme!r}")
+    return PostgresEngine(config={"dsn": url})
+
+
+def bind(engine: Engine) -> None:
+    """Point Piccolo (its migration runner included) and every table at ``engine``."""
+    from piccolo.apps.migrations.tables import Migration
+
+    from lapor_bencana import piccolo_app, piccolo_conf
+
+    # Piccolo's migration runner finds its configuration through this variable.
+    os.environ["PICCOLO_CONF"] = piccolo_conf.__name__
+    piccolo_conf.DB = engine
+    for table in (*piccolo_app.APP_CONFIG.table_classes, Migration):
+        table._meta.db = engine
+
+
+async def start(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=1, max_size=10)
+
+
+async def stop(engine: Engine) -> None:
+    if isinstance(engine, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+async def ping(engine: Engine) -> None:
+    try:
+        await engine.run_ddl("SELECT 1")
+    except Exception as error:  # any driver error means the same thing to the caller
+        raise DatabaseUnavailable(describe_error(error)) from error
+
+
+def describe_error(error: BaseException) -> str:
+    text = str(error) or type(error).__name__
+    return text.splitlines()[0]
+
+
+async def migrate() -> list[str]:
+    """Apply every pending migration of the app; returns the IDs that ran."""
+    from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
+
+    from lapor_bencana.piccolo_app import APP_NAME
+
+    manager = ForwardsMigrationManager(app_name=APP_NAME, migration_id="all", fake=False)
+    before = set(await _applied_ids())
+    # Piccolo narrates each step on stdout; the caller reports what ran in its own words.
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = await manager.run()
+    if not result.success:
+        raise DatabaseUnavailable(result.message)
+    return sorted(set(await _applied_ids()) - before)
+
+
+async def _applied_ids() -> list[str]:
+    from piccolo.apps.migrations.tables import Migration
+
+    if not await Migration.table_exists().run():
+        return []
+    rows = await Migration.select(Migration.name).run()
+    return [row["name"] for row in rows]

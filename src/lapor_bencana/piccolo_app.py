@@ -1,0 +1,19 @@
+"""The one Piccolo app: every domain's tables, migrated from the top-level ``migrations/`` folder."""
+
+from piccolo.conf.apps import AppConfig
+
+from lapor_bencana.accounts.tables import User
+from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.paths import MIGRATIONS_DIR
+from lapor_bencana.regions.tables import Region
+from lapor_bencana.reports.tables import Report
+
+APP_NAME = "lapor"
+
+APP_CONFIG = AppConfig(
+    app_name=APP_NAME,
+    migrations_folder_path=str(MIGRATIONS_DIR),
+    table_classes=[Region, User, Incident, Report],
+    migration_dependencies=[],
+    commands=[],
+)

@@ -1,0 +1,20 @@
+from enum import IntEnum
+
+from piccolo.columns import SmallInt, Varchar
+from piccolo.table import Table
+
+
+class RegionLevel(IntEnum):
+    PROVINCE = 1
+    REGENCY = 2
+    DISTRICT = 3  # kecamatan
+    VILLAGE = 4  # desa or kelurahan
+
+
+class Region(Table, tablename="region"):
+    """An official Kemendagri region, keyed by its code (``63.11.06.2001``)."""
+
+    code = Varchar(length=13, primary_key=True)
+    name = Varchar(length=100)
+    level = SmallInt()
+    parent_code = Varchar(length=13, null=True, index=True)

@@ -1,0 +1,62 @@
+from enum import StrEnum
+
+from piccolo.columns import Boolean, Float, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from lapor_bencana.accounts.tables import User
+from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.regions.tables import Region
+
+
+class ReportStatus(StrEnum):
+    BARU = "baru"
+    TERVERIFIKASI = "terverifikasi"
+    DIGABUNG = "digabung"
+    DITANGANI = "ditangani"
+    SELESAI = "selesai"
+    DITOLAK = "ditolak"
+
+
+class ReportSource(StrEnum):
+    WARGA = "warga"
+    PETUGAS = "petugas"
+    RELAWAN = "relawan"
+    API = "api"
+
+
+class Report(Table, tablename="report"):
+    """What one person (or gateway) told us; coordinators turn reports into incidents."""
+
+    code = Varchar(length=16, unique=True)
+    # One report per client-generated key, even under concurrent retries.
+    idempotency_key = Varchar(length=128, null=True, default=None, unique=True)
+    hazard = Varchar(length=32)
+    occurred_at = Timestamptz()
+    received_at = Timestamptz(default=TimestamptzNow())
+    latitude = Float(null=True, default=None)
+    longitude = Float(null=True, default=None)
+    accuracy_m = Float(null=True, default=None)
+    village = ForeignKey(references=Region, null=True)
+    address = Varchar(length=300, default="")
+    description = Text(default="")
+    reporter_name = Varchar(length=120, default="")
+    reporter_phone = Varchar(length=20, default="")
+    reporter = ForeignKey(references=User, null=True)
+    source = Varchar(length=16, choices=ReportSource, default=ReportSource.WARGA)
+    status = Varchar(length=16, choices=ReportStatus, default=ReportStatus.BARU)
+    incident = ForeignKey(references=Incident, null=True)
+    dead = Integer(null=True, default=None)
+    missing = Integer(null=True, default=None)
+    injured = Integer(null=True, default=None)
+    displaced = Integer(null=True, default=None)
+    affected_families = Integer(null=True, default=None)
+    affected_people = Integer(null=True, default=None)
+    houses_heavily_damaged = Integer(null=True, default=None)
+    houses_moderately_damaged = Integer(null=True, default=None)
+    houses_lightly_damaged = Integer(null=True, default=None)
+    infants = Integer(null=True, default=None)
+    elderly = Integer(null=True, default=None)
+    pregnant = Integer(null=True, default=None)
+    disabled = Integer(null=True, default=None)
+    is_demo = Boolean(default=False)

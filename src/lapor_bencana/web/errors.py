@@ -1,0 +1,65 @@
+"""Error responses in Indonesian: a page for people, JSON for the API; never a stack trace."""
+
+from __future__ import annotations
+
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.response import Template
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from lapor_bencana.i18n import gettext as _
+
+log = structlog.get_logger(__name__)
+
+
+def _message_for(status_code: int) -> str:
+    messages = {
+        400: _("Permintaan tidak dapat diproses. Periksa kembali isian Anda."),
+        401: _("Silakan masuk terlebih dahulu."),
+        403: _("Anda tidak memiliki akses ke halaman ini."),
+        404: _("Halaman tidak ditemukan."),
+        405: _("Cara akses ini tidak didukung untuk alamat ini."),
+        413: _("Kiriman terlalu besar."),
+        429: _("Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi."),
+        503: _("Layanan sedang sibuk atau dalam perawatan. Coba lagi sebentar lagi."),
+    }
+    return messages.get(status_code, _("Terjadi kesalahan di server. Laporan Anda tidak hilang; coba lagi sebentar lagi."))
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or "application/json" in request.headers.get("accept", "")
+
+
+def handle_http_exception(request: Request, exc: HTTPException) -> Response:
+    headers = dict(exc.headers or {})
+    return error_response(request, exc.status_code, headers)
+
+
+def handle_internal_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error", path=request.url.path, method=request.method)
+    return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, {})
+
+
+def error_response(request: Request, status_code: int, headers: dict[str, str] | None = None) -> Response:
+    message = _message_for(status_code)
+    if wants_json(request):
+        return Response(
+            {"status_code": status_code, "detail": message},
+            status_code=status_code,
+            media_type=MediaType.JSON,
+            headers=headers,
+        )
+    return Template(  # type: ignore[return-value]
+        template_name="pages/error.html",
+        context={"status_code": status_code, "message": message},
+        status_code=status_code,
+        headers=headers,
+    )
+
+
+EXCEPTION_HANDLERS = {
+    HTTPException: handle_http_exception,
+    ValidationException: handle_http_exception,
+    HTTP_500_INTERNAL_SERVER_ERROR: handle_internal_error,
+}

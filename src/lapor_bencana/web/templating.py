@@ -1,0 +1,47 @@
+"""The one Jinja environment (Litestar's), with translations and the helpers every page uses."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import cache
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as babel_format_datetime
+from jinja2 import Environment
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from lapor_bencana import i18n
+from lapor_bencana.hazards import HAZARDS, HAZARDS_BY_CODE
+from lapor_bencana.paths import STATIC_DIR, TEMPLATES_DIR
+
+
+@cache
+def static_url(path: str) -> str:
+    """A cache-busting URL: the content hash changes whenever the file does."""
+    digest = hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:12]
+    return f"/static/{path}?v={digest}"
+
+
+def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
+    def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
+        if value is None:
+            return ""
+        return babel_format_datetime(value, format=fmt, tzinfo=local_zone, locale=i18n.current_locale.get())
+
+    def configure(engine: JinjaTemplateEngine) -> None:
+        env: Environment = engine.engine
+        env.add_extension("jinja2.ext.i18n")
+        env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+        env.globals.update(
+            static_url=static_url,
+            hazards=HAZARDS,
+            hazards_by_code=HAZARDS_BY_CODE,
+            locales=i18n.LOCALES,
+            current_locale=i18n.current_locale.get,
+            regency_name=regency_name,
+        )
+        env.filters["datetime"] = format_datetime
+
+    return TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=configure)
