@@ -13,11 +13,15 @@ import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import asyncpg
+import structlog
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
+
+log = structlog.get_logger(__name__)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -71,12 +75,17 @@ def bind(engine: Engine) -> None:
 
 
 async def start(engine: Engine) -> None:
+    """Opens the PostgreSQL pool. If the server is down the app still starts: queries then open
+    their own connections, ``/healthz`` answers 503, and service resumes when the server is back."""
     if isinstance(engine, PostgresEngine):
-        await engine.start_connection_pool(min_size=1, max_size=10)
+        try:
+            await engine.start_connection_pool(min_size=1, max_size=10)
+        except (OSError, asyncpg.PostgresError) as error:
+            log.warning("database pool not started", error=describe_error(error))
 
 
 async def stop(engine: Engine) -> None:
-    if isinstance(engine, PostgresEngine):
+    if isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
 
 
@@ -85,6 +94,14 @@ async def ping(engine: Engine) -> None:
         await engine.run_ddl("SELECT 1")
     except Exception as error:  # any driver error means the same thing to the caller
         raise DatabaseUnavailable(describe_error(error)) from error
+
+
+def redacted(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@")).geturl()
 
 
 def describe_error(error: BaseException) -> str:

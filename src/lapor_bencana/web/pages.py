@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from litestar import Request, get
-from litestar.response import Redirect, Template
 from litestar.datastructures import Cookie
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
 
 from lapor_bencana.i18n import LOCALE_COOKIE, LOCALES
 from lapor_bencana.incidents import service as incidents
@@ -23,7 +24,7 @@ def safe_next(target: str | None) -> str:
 
 
 @get("/bahasa/{locale:str}", opt={"access": "public"}, include_in_schema=False)
-async def switch_language(locale: str, request: Request, next: str | None = None) -> Redirect:
+async def switch_language(locale: FromPath[str], request: Request, next: FromQuery[str | None] = None) -> Redirect:
     chosen = locale if locale in LOCALES else "id"
     return Redirect(
         safe_next(next),

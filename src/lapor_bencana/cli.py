@@ -1,0 +1,177 @@
+"""The ``lapor`` command. Every command prints a clear message and exits non-zero on failure."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import warnings
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import TypeVar
+
+import click
+from pydantic import ValidationError
+
+from lapor_bencana import database
+from lapor_bencana.accounts.service import AccountError
+from lapor_bencana.accounts.tables import Role
+from lapor_bencana.config import Settings, load_settings
+from lapor_bencana.regions.importer import RegionDataError
+
+T = TypeVar("T")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ValidationError as error:
+        problems = "; ".join(f"LAPOR_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors())
+        raise click.ClickException(f"Invalid configuration: {problems}") from None
+
+
+def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
+    """Runs ``work`` with the configured database bound, turning failures into clear messages."""
+
+    async def run() -> T:
+        engine = database.create_engine(settings.effective_database_url)
+        database.bind(engine)
+        try:
+            await database.start(engine)
+            await database.ping(engine)
+            return await work()
+        finally:
+            await database.stop(engine)
+
+    try:
+        with warnings.catch_warnings():
+            # Piccolo warns about connection trouble itself; the message below says it once, clearly.
+            warnings.simplefilter("ignore")
+            return asyncio.run(run())
+    except (AccountError, RegionDataError) as error:
+        raise click.ClickException(str(error)) from None
+    except Exception as error:  # asyncpg, sqlite3 and OS errors alike mean the database is unusable
+        where = database.redacted(settings.effective_database_url)
+        raise click.ClickException(f"Cannot use the database {where}: {database.describe_error(error)}") from None
+
+
+@click.group(help="Lapor Bencana: disaster reports for a regency's Dinas Sosial.")
+def main() -> None:
+    pass
+
+
+@main.command(help="Serve the app (SQLite is migrated and given its regions first).")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64))
+def run(host: str, port: int, workers: int) -> None:
+    import uvicorn
+
+    settings = _settings()
+    if database.is_sqlite(settings.effective_database_url):
+        if workers > 1:
+            raise click.ClickException("Several workers need PostgreSQL: set LAPOR_DATABASE_URL=postgresql://…")
+        with_database(settings, lambda: _prepare_embedded(settings))
+    uvicorn.run(
+        "lapor_bencana.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level="info",
+    )
+
+
+async def _prepare_embedded(settings: Settings) -> None:
+    from lapor_bencana.regions.importer import import_regency
+    from lapor_bencana.regions.tables import Region
+
+    ran = await database.migrate()
+    if ran:
+        click.echo(f"Applied {len(ran)} migration(s).")
+    if not await Region.exists().where(Region.code == settings.regency_code).run():
+        count = await import_regency(settings.regency_code)
+        click.echo(f"Imported {count} regions for {settings.regency_code}.")
+
+
+@main.group(help="Database maintenance.")
+def db() -> None:
+    pass
+
+
+@db.command(help="Apply all pending migrations.")
+def migrate() -> None:
+    ran = with_database(_settings(), database.migrate)
+    click.echo(f"Applied {len(ran)} migration(s): {', '.join(ran)}" if ran else "The database is up to date.")
+
+
+@main.group(help="Accounts of staff and volunteers.")
+def user() -> None:
+    pass
+
+
+@user.command("create", help="Create an account (the password is asked for unless given).")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--username", required=True)
+@click.option("--name", "full_name", default="", help="Full name shown to colleagues.")
+@click.option("--phone", default=None)
+@click.option("--organisation", default="")
+@click.option("--password", default=None, help="Prefer the prompt: a password here stays in shell history.")
+def create_user_command(
+    role: str, username: str, full_name: str, phone: str | None, organisation: str, password: str | None
+) -> None:
+    from lapor_bencana.accounts.service import create_user
+
+    if password is None:
+        password = getpass.getpass("Password: ")
+        if password != getpass.getpass("Repeat password: "):
+            raise click.ClickException("The passwords do not match.")
+
+    async def work():
+        return await create_user(
+            username=username,
+            password=password,
+            full_name=full_name,
+            role=Role(role),
+            phone=phone,
+            organisation=organisation,
+        )
+
+    created = with_database(_settings(), work)
+    click.echo(f"Created {created.role} account {created.username!r}.")
+
+
+@main.group(help="Official region codes (Kemendagri).")
+def regions() -> None:
+    pass
+
+
+@regions.command("import", help="Load the province, districts and villages of a regency.")
+@click.option("--regency", default=None, help="Regency code such as 63.11 (default: LAPOR_REGENCY_CODE).")
+@click.option(
+    "--data-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder with provinces/regencies/districts/villages CSV files in idn-area-data's format.",
+)
+def import_regions(regency: str | None, data_dir: Path | None) -> None:
+    from lapor_bencana.regions.importer import BUNDLED_DATA_DIR, import_regency
+
+    settings = _settings()
+    code = regency or settings.regency_code
+    count = with_database(settings, lambda: import_regency(code, data_dir or BUNDLED_DATA_DIR))
+    click.echo(f"Imported {count} regions for regency {code}.")
+
+
+@main.group(help="Demonstration data.")
+def demo() -> None:
+    pass
+
+
+@demo.command("seed", help="Create demo accounts and sample reports, clearly marked as demo.")
+def seed() -> None:
+    from lapor_bencana import demo as demo_data
+
+    settings = _settings()
+    result = with_database(settings, lambda: demo_data.seed(settings.regency_code))
+    click.echo(result.summary())

@@ -1,0 +1,112 @@
+"""Fixtures: the app on a fresh database per test, on SQLite and (when configured) PostgreSQL.
+
+Set ``LAPOR_TEST_POSTGRES_URL`` (CI does) to run every database test on PostgreSQL too; its
+tests are then required: a server that cannot be reached fails them instead of skipping them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import os
+import shutil
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from lapor_bencana import database
+from lapor_bencana.app import create_app
+from lapor_bencana.config import Settings
+from lapor_bencana.piccolo_app import APP_CONFIG
+from lapor_bencana.regions.importer import import_regency
+from lapor_bencana.regions.tables import Region
+
+REGENCY = "63.11"
+
+
+@pytest.fixture(scope="session")
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pycollect_makeitem(collector, name, obj) -> None:
+    # anyio runs an async fixture and the test using it in one task, which Litestar's lifespan
+    # (an anyio task group) requires; every coroutine test is marked so it need not say so.
+    if collector.funcnamefilter(name) and inspect.iscoroutinefunction(obj):
+        pytest.mark.anyio(obj)
+POSTGRES_URL = os.environ.get("LAPOR_TEST_POSTGRES_URL", "")
+ENGINES = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
+# Kept between tests: reference data every test needs, and the record of applied migrations.
+KEPT_TABLES = {Region._meta.tablename, "migration"}
+
+
+async def _prepare(url: str, reset_schema: bool) -> None:
+    engine = database.create_engine(url)
+    database.bind(engine)
+    if reset_schema:
+        await engine.run_ddl("DROP SCHEMA public CASCADE")
+        await engine.run_ddl("CREATE SCHEMA public")
+    await database.migrate()
+    await import_regency(REGENCY)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "lapor.sqlite3"
+    asyncio.run(_prepare(f"sqlite:///{path}", reset_schema=False))
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_prepared() -> str:
+    asyncio.run(_prepare(POSTGRES_URL, reset_schema=True))
+    return POSTGRES_URL
+
+
+def _truncate_statement() -> str:
+    tables = [t._meta.tablename for t in APP_CONFIG.table_classes if t._meta.tablename not in KEPT_TABLES]
+    return f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"
+
+
+@pytest.fixture(params=ENGINES)
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "lapor.sqlite3"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("postgres_prepared")
+    asyncio.run(_run_ddl(url, _truncate_statement()))
+    return url
+
+
+async def _run_ddl(url: str, statement: str) -> None:
+    await database.create_engine(url).run_ddl(statement)
+
+
+@pytest.fixture
+def settings(database_url, tmp_path) -> Settings:
+    return Settings(
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        secret_key="test-secret-key-that-is-long-enough-0123456789",
+        regency_code=REGENCY,
+        testing=True,
+    )
+
+
+@pytest.fixture
+async def app(settings) -> AsyncIterator[Litestar]:
+    application = create_app(settings)
+    async with application.lifespan():
+        yield application
+
+
+@pytest.fixture
+async def client(app) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http

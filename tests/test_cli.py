@@ -1,0 +1,100 @@
+"""The ``lapor`` command: clear messages, non-zero exits, never a traceback."""
+
+import pytest
+from click.testing import CliRunner
+
+from lapor_bencana.cli import main
+
+
+@pytest.fixture
+def lapor(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a stray .env or ./data of the developer's must not leak in
+    env = {"LAPOR_DATA_DIR": str(tmp_path / "data"), "LAPOR_DATABASE_URL": "", "LAPOR_REGENCY_CODE": "63.11"}
+
+    def invoke(*args: str, **extra_env: str):
+        return CliRunner().invoke(main, list(args), env={**env, **extra_env}, catch_exceptions=False)
+
+    return invoke
+
+
+def test_help_lists_the_commands(lapor):
+    result = lapor("--help")
+    assert result.exit_code == 0
+    for command in ("run", "db", "user", "regions", "demo"):
+        assert command in result.output
+
+
+def test_migrate_then_migrate_again(lapor):
+    first = lapor("db", "migrate")
+    assert first.exit_code == 0, first.output
+    assert "Applied" in first.output
+    second = lapor("db", "migrate")
+    assert second.exit_code == 0
+    assert "up to date" in second.output
+
+
+def test_regions_then_demo_seed_prints_logins_and_is_repeatable(lapor):
+    assert lapor("db", "migrate").exit_code == 0
+    imported = lapor("regions", "import")
+    assert imported.exit_code == 0 and "167 regions" in imported.output
+    seeded = lapor("demo", "seed")
+    assert seeded.exit_code == 0, seeded.output
+    assert "koordinator" in seeded.output and "demo12345" in seeded.output
+    again = lapor("demo", "seed")
+    assert again.exit_code == 0 and "already present" in again.output
+
+
+def test_demo_seed_without_regions_says_what_to_do(lapor):
+    assert lapor("db", "migrate").exit_code == 0
+    result = lapor("demo", "seed")
+    assert result.exit_code == 1
+    assert "lapor regions import" in result.output
+
+
+def test_user_create_reports_a_bad_username_plainly(lapor):
+    assert lapor("db", "migrate").exit_code == 0
+    result = lapor("user", "create", "--role", "koordinator", "--username", "Bad Name!", "--password", "rahasia123")
+    assert result.exit_code == 1
+    assert "Nama pengguna" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_user_create_then_a_duplicate_is_refused(lapor):
+    assert lapor("db", "migrate").exit_code == 0
+    args = ("user", "create", "--role", "petugas", "--username", "siti", "--password", "rahasia123")
+    created = lapor(*args)
+    assert created.exit_code == 0 and "siti" in created.output
+    duplicate = lapor(*args)
+    assert duplicate.exit_code == 1 and "sudah dipakai" in duplicate.output
+
+
+def test_an_unknown_role_is_a_usage_error(lapor):
+    result = lapor("user", "create", "--role", "raja", "--username", "x")
+    assert result.exit_code == 2
+    assert "raja" in result.output
+
+
+def test_an_unreachable_database_is_named_without_its_password(lapor):
+    result = lapor("db", "migrate", LAPOR_DATABASE_URL="postgresql://postgres:rahasia@127.0.0.1:1/none")
+    assert result.exit_code == 1
+    assert "Cannot use the database postgresql://postgres:***@127.0.0.1:1/none" in result.output
+    assert "rahasia" not in result.output
+
+
+def test_bad_configuration_is_named(lapor):
+    result = lapor("db", "migrate", LAPOR_REGENCY_CODE="balangan")
+    assert result.exit_code == 1
+    assert "LAPOR_REGENCY_CODE" in result.output
+
+
+def test_several_workers_on_sqlite_are_refused(lapor):
+    result = lapor("run", "--workers", "2")
+    assert result.exit_code == 1
+    assert "PostgreSQL" in result.output
+
+
+def test_an_unknown_regency_import_is_refused(lapor):
+    assert lapor("db", "migrate").exit_code == 0
+    result = lapor("regions", "import", "--regency", "99.99")
+    assert result.exit_code == 1
+    assert "99.99" in result.output
