@@ -1,0 +1,80 @@
+"""End-to-end fixtures: Debian's Chromium driven by Playwright against the real server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import ConsoleMessage, Page
+
+from e2e.helpers import LiveServer
+
+CHROMIUM = os.environ.get("LAPOR_CHROMIUM", "/usr/bin/chromium")
+PHONE = {"width": 360, "height": 640}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if "e2e" in item.nodeid.split("/")[0]:
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--disable-gpu", "--disable-quic", "--no-first-run", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": PHONE, "locale": "id-ID", "has_touch": True, "is_mobile": True}
+
+
+@pytest.fixture(scope="session")
+def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
+    """One server with Balangan's demo data, shared by tests that only read."""
+    server = LiveServer(tmp_path_factory.mktemp("demo-server"))
+    server.lapor("db", "migrate")
+    server.lapor("regions", "import")
+    server.lapor("demo", "seed")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def own_server(tmp_path, request) -> Iterator[LiveServer]:
+    """A server of the test's own, which the test may stop and start."""
+    server = LiveServer(tmp_path / "server")
+    server.data_dir.mkdir()
+    server.start()
+    yield server
+    server.stop()
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:
+        print(f"\n--- server log ---\n{server.log()}")
+
+
+@pytest.fixture
+def console_errors(page: Page) -> list[str]:
+    """Errors the page logs (CSP violations included) or throws; a test asserts it stays empty."""
+    errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
