@@ -16,8 +16,9 @@ find_python() {
   return 1
 }
 
+# ensure_venv [EXTRA]: the project, with an optional extra such as "test".
 ensure_venv() {
-  local extras="$1"
+  local extras="${1:-}"
   local python
   if [ ! -x .venv/bin/python ]; then
     python=$(find_python) || { echo "Python 3.11 or newer is needed (apt-get install python3)." >&2; exit 1; }
@@ -33,13 +34,13 @@ ensure_venv() {
       fi
     fi
   fi
-  local stamp=".venv/.installed-$extras"
+  local stamp=".venv/.installed-${extras:-app}"
   local wanted
   wanted=$(sha256sum pyproject.toml | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "Installing Python packages into .venv…"
     .venv/bin/python -m pip install --quiet --upgrade pip
-    .venv/bin/python -m pip install --quiet -e ".[$extras]"
+    .venv/bin/python -m pip install --quiet -e ".${extras:+[$extras]}"
     echo "$wanted" > "$stamp"
   fi
 }

@@ -92,3 +92,23 @@ def test_hazard_catalogue_has_unique_codes_and_the_contract_codes():
         assert get_hazard(code) is not None
     assert get_hazard("kebakaran").hazard_class is HazardClass.SOSIAL
     assert get_hazard("gempa") is None
+
+
+def test_sqlite_databases_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    import asyncio
+
+    from lapor_bencana.database import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+
+    async def pragmas():
+        return [
+            (await engine.run_ddl(f"PRAGMA {name}"))[0]
+            for name in ("journal_mode", "foreign_keys", "busy_timeout", "synchronous")
+        ]
+
+    journal, foreign_keys, busy_timeout, synchronous = asyncio.run(pragmas())
+    assert journal["journal_mode"] == "wal"
+    assert foreign_keys["foreign_keys"] == 1
+    assert busy_timeout["timeout"] == 5000
+    assert synchronous["synchronous"] == 1  # NORMAL
