@@ -43,8 +43,7 @@ async def test_a_crash_in_the_api_gives_json_without_internals(exploding_client)
     assert "secret internal detail" not in response.text
 
 
-async def test_an_unsafe_request_without_csrf_token_is_refused_in_indonesian(client):
+async def test_a_wrong_method_is_a_405_page_in_indonesian(client):
     response = await client.delete("/lapor")
-    assert response.status_code == 403
-    assert "Anda tidak memiliki akses" in response.text
-    assert "CSRF token verification failed" not in response.text
+    assert response.status_code == 405
+    assert "Cara akses ini tidak didukung" in response.text
