@@ -10,9 +10,11 @@ import asyncio
 import inspect
 import os
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
+import asyncpg
 import httpx
 import pytest
 from litestar import Litestar
@@ -44,12 +46,9 @@ ENGINES = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 KEPT_TABLES = {Region._meta.tablename, "migration"}
 
 
-async def _prepare(url: str, reset_schema: bool) -> None:
+async def _prepare(url: str) -> None:
     engine = database.create_engine(url)
     database.bind(engine)
-    if reset_schema:
-        await engine.run_ddl("DROP SCHEMA public CASCADE")
-        await engine.run_ddl("CREATE SCHEMA public")
     await database.migrate()
     await import_regency(REGENCY)
 
@@ -57,14 +56,21 @@ async def _prepare(url: str, reset_schema: bool) -> None:
 @pytest.fixture(scope="session")
 def sqlite_template(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("template") / "lapor.sqlite3"
-    asyncio.run(_prepare(f"sqlite:///{path}", reset_schema=False))
+    asyncio.run(_prepare(f"sqlite:///{path}"))
     return path
 
 
 @pytest.fixture(scope="session")
-def postgres_prepared() -> str:
-    asyncio.run(_prepare(POSTGRES_URL, reset_schema=True))
-    return POSTGRES_URL
+def postgres_prepared() -> Iterator[str]:
+    """A database of this test run's own on the configured server, so that runs never collide."""
+    server = urlsplit(POSTGRES_URL)
+    name = f"lapor_test_{os.getpid()}"
+    url = urlunsplit(server._replace(path=f"/{name}"))
+    asyncio.run(_run_ddl(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name}"))
+    asyncio.run(_run_ddl(POSTGRES_URL, f"CREATE DATABASE {name}"))
+    asyncio.run(_prepare(url))
+    yield url
+    asyncio.run(_run_ddl(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 def _truncate_statement() -> str:
@@ -84,7 +90,12 @@ def database_url(request, tmp_path) -> str:
 
 
 async def _run_ddl(url: str, statement: str) -> None:
-    await database.create_engine(url).run_ddl(statement)
+    # A plain connection: CREATE/DROP DATABASE cannot run inside Piccolo's implicit transaction.
+    connection = await asyncpg.connect(url)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
 
 
 @pytest.fixture
