@@ -17,6 +17,8 @@ from litestar.static_files import create_static_files_router
 from lapor_bencana import __version__, database
 from lapor_bencana.config import Settings, load_settings
 from lapor_bencana.paths import STATIC_DIR
+from lapor_bencana.push import routes as push_routes
+from lapor_bencana.push import worker as push_worker
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
 from lapor_bencana.reports import routes as report_routes
@@ -43,7 +45,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.start(engine)
         try:
-            yield
+            async with push_worker.embedded(settings):
+                yield
         finally:
             await database.stop(engine)
 
@@ -63,6 +66,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             pwa.service_worker,
             report_routes.report_form,
             region_routes.village_options,
+            push_routes.public_key,
             static_files,
         ],
         state=State({"settings": settings, "engine": engine, "regency_name": name}),
