@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 import secrets
+import time
 
 from push_service import PushService, Subscriber
 
@@ -37,3 +40,17 @@ async def jobs_by_status() -> dict[str, int]:
     for row in rows:
         counts[row["status"]] = counts.get(row["status"], 0) + 1
     return counts
+
+
+async def eventually(condition, timeout: float = 10.0) -> None:
+    """Waits until ``condition()`` (plain or async) is true; fails after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s")
+        await asyncio.sleep(0.02)

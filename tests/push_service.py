@@ -15,7 +15,7 @@ import os
 import re
 import secrets
 import time
-from collections import Counter, defaultdict, deque
+from collections import defaultdict, deque
 from dataclasses import dataclass, field
 
 import http_ece
@@ -58,6 +58,7 @@ class Received:
     payload: bytes
     headers: dict[str, str]
     claims: dict
+    token: str
 
 
 class Refused(Exception):
@@ -71,7 +72,8 @@ class PushService:
         self.application_server_key = application_server_key
         self.origin = ""
         self.received: dict[str, list[Received]] = defaultdict(list)
-        self.requests: Counter[str] = Counter()
+        # When each request reached the service (time.monotonic()), answered or not.
+        self.arrivals: dict[str, list[float]] = defaultdict(list)
         self.refusals: list[tuple[int, str]] = []
         self._subscribers: dict[str, Subscriber] = {}
         self._answers: dict[str, deque] = defaultdict(deque)
@@ -108,10 +110,10 @@ class PushService:
         subscriber = self._subscribers.get(request.match_info["token"])
         if subscriber is None:
             return web.Response(status=404)
-        self.requests[subscriber.endpoint] += 1
+        self.arrivals[subscriber.endpoint].append(time.monotonic())
         body = await request.read()
         try:
-            claims = self._verified_claims(request.headers.get("Authorization", ""))
+            claims, token = self._verified_claims(request.headers.get("Authorization", ""))
             self._check_headers(request.headers)
         except Refused as refusal:
             self.refusals.append((refusal.status, str(refusal)))
@@ -129,10 +131,10 @@ class PushService:
             self.refusals.append((400, f"cannot decrypt: {error}"))
             return web.Response(status=400, text="cannot decrypt")
         kept = {name: request.headers[name] for name in ("TTL", "Urgency", "Topic") if name in request.headers}
-        self.received[subscriber.endpoint].append(Received(payload, kept, claims))
+        self.received[subscriber.endpoint].append(Received(payload, kept, claims, token))
         return web.Response(status=201, headers={"Location": f"{self.origin}/message/{secrets.token_hex(8)}"})
 
-    def _verified_claims(self, authorization: str) -> dict:
+    def _verified_claims(self, authorization: str) -> tuple[dict, str]:
         """RFC 8292 §3: ``vapid t=<JWT>, k=<public key>``; the JWT is ES256-signed with that key."""
         scheme, _, parameters = authorization.partition(" ")
         if scheme.lower() != "vapid":
@@ -163,7 +165,7 @@ class PushService:
             raise Refused(401, "exp is not within the next 24 hours")
         if not str(claims.get("sub", "")).startswith(("mailto:", "https:")):
             raise Refused(401, "sub is not a mailto: or https: contact")
-        return claims
+        return claims, token
 
     def _check_headers(self, headers) -> None:
         if not headers.get("TTL", "").isdigit():

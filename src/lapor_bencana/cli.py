@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import signal
 import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -175,3 +176,50 @@ def seed() -> None:
     settings = _settings()
     result = with_database(settings, lambda: demo_data.seed(settings.regency_code))
     click.echo(result.summary())
+
+
+@main.group(help="The Web Push (VAPID) key browsers subscribe with.")
+def vapid() -> None:
+    pass
+
+
+@vapid.command("generate", help="Create the VAPID key in the data directory (done on first run otherwise).")
+def vapid_generate() -> None:
+    from lapor_bencana.push.vapid import keys_from_text
+
+    settings = _settings()
+    if settings.vapid_private_key:
+        raise click.ClickException("LAPOR_VAPID_PRIVATE_KEY is set: that key is used and none is generated.")
+    path = settings.data_dir / "vapid_private_key"
+    if path.exists():
+        raise click.ClickException(
+            f"A VAPID key already exists in {path}. Every browser subscription is bound to it; "
+            "delete the file first only if you mean to cut them all off."
+        )
+    key = keys_from_text(settings.effective_vapid_private_key)
+    click.echo(f"Created the VAPID key in {path} (readable by its owner only).")
+    click.echo(f"Application server key: {key.application_server_key}")
+
+
+@main.group(help="Web Push delivery.")
+def push() -> None:
+    pass
+
+
+@push.command("worker", help="Send queued push messages until stopped (Ctrl-C or SIGTERM).")
+def push_worker() -> None:
+    from lapor_bencana.push.worker import Worker
+
+    settings = _settings()
+    worker = Worker(settings)
+
+    async def work() -> None:
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(stop_signal, worker.stop)
+        click.echo(f"Push worker {worker.id} started.")
+        await worker.run()
+
+    with_database(settings, work)
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(worker.stats.outcomes.items()))
+    click.echo(f"Push worker stopped ({counts or 'nothing sent'}).")

@@ -85,6 +85,8 @@ class Worker:
                         next_claim = loop.time() + self.settings.push_poll_s
                     self._start(sender, jobs, tasks)
                 if not tasks:
+                    # The last jobs may have finished during the previous flush.
+                    waiting += self._ready_results()
                     await self._flush(waiting)
                     if until_idle or self._stop.is_set():
                         return
@@ -102,8 +104,9 @@ class Worker:
 
     def _start(self, sender: Sender, jobs: list[ClaimedJob], tasks: set[asyncio.Task]) -> None:
         # A job is sent, answered and recorded within its lease, or not started at all: a request
-        # takes at most push_timeout_s, and as long again is left for writing the result.
-        start_by = time.monotonic() + self.settings.push_lease_s - 2 * self.settings.push_timeout_s
+        # takes at most push_timeout_s, and half as long again is left for writing the result.
+        # (The settings demand a lease of two timeouts, so half a timeout remains to start it in.)
+        start_by = time.monotonic() + self.settings.push_lease_s - 1.5 * self.settings.push_timeout_s
         for job in jobs:
             task = asyncio.create_task(self._attempt(sender, job, start_by))
             tasks.add(task)
@@ -142,7 +145,10 @@ class Worker:
                 first = await self._results.get()
         except TimeoutError:
             return []
-        results = [first]
+        return [first, *self._ready_results()]
+
+    def _ready_results(self) -> list[tuple[ClaimedJob, Outcome]]:
+        results = []
         while not self._results.empty():
             results.append(self._results.get_nowait())
         return results
