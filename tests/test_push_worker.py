@@ -37,7 +37,7 @@ async def test_a_stopped_worker_hands_back_what_it_had_not_started(app, settings
     await eventually(lambda: push_service.arrivals[stuck.endpoint])
     first.stop()
     await running
-    assert first.stats.outcomes == {"handed_back": 9, "pending": 1}
+    assert first.outcomes == {"handed_back": 9, "pending": 1}
     handed_back = await PushJob.select(PushJob.attempts, PushJob.claimed_by).where(PushJob.subscription != None)  # noqa: E711
     assert sorted(row["attempts"] for row in handed_back) == [0] * 9 + [1]
     assert {row["claimed_by"] for row in handed_back} == {None}
@@ -70,7 +70,7 @@ async def test_a_killed_worker_process_loses_nothing_and_duplicates_nothing(app,
     # Until the dead worker's lease ends its jobs stay where they are; then the next one sends them.
     second = Worker(fast(settings))
     await second.run(until_idle=True)
-    assert second.stats.outcomes == {}
+    assert second.outcomes == {}
     running = asyncio.create_task(second.run())
     await eventually(lambda: delivered_once_each(push_service, stuck))
     second.stop()
@@ -87,8 +87,8 @@ async def test_concurrent_workers_never_send_a_job_twice(app, settings, push_ser
     await asyncio.gather(*(worker.run(until_idle=True) for worker in workers))
     assert delivered_once_each(push_service, subscribers)
     assert sum(len(push_service.arrivals[s.endpoint]) for s in subscribers) == 120
-    assert sum(worker.stats.outcomes["sent"] for worker in workers) == 120
-    assert sum(1 for worker in workers if worker.stats.outcomes["sent"]) >= 2
+    assert sum(worker.outcomes["sent"] for worker in workers) == 120
+    assert sum(1 for worker in workers if worker.outcomes["sent"]) >= 2
     assert await jobs_by_status() == {"sent": 120}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
 import signal
 import warnings
@@ -212,6 +213,11 @@ def push_worker() -> None:
 
     settings = _settings()
     worker = Worker(settings)
+    # The embedded worker runs on uvicorn's event loop, which is uvloop when installed; so does this.
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
 
     async def work() -> None:
         loop = asyncio.get_running_loop()
@@ -221,5 +227,5 @@ def push_worker() -> None:
         await worker.run()
 
     with_database(settings, work)
-    counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(worker.stats.outcomes.items()))
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(worker.outcomes.items()))
     click.echo(f"Push worker stopped ({counts or 'nothing sent'}).")

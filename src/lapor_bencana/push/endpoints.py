@@ -16,6 +16,7 @@ from yarl import URL
 from lapor_bencana.i18n import gettext as _
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+_WHITESPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f]")
 # Hosts such as 2130706433, 0x7f000001 or 127.1 are IP addresses to some resolvers.
 _NUMERIC_LABEL = re.compile(r"^(0x[0-9a-f]+|[0-9]+)$")
 
@@ -36,10 +37,14 @@ class EndpointPolicy:
 
     def origin(self, endpoint: str) -> str:
         """The endpoint's origin (what a VAPID token's ``aud`` names) when the policy accepts it."""
+        return str(self.checked(endpoint).origin())
+
+    def checked(self, endpoint: str) -> URL:
+        """The endpoint, parsed, when the policy accepts it; raises ``EndpointRefused`` otherwise."""
         url = _parse(endpoint)
         host = url.host
         if self.allow_loopback and host in LOOPBACK_HOSTS and url.scheme in ("http", "https"):
-            return str(url.origin())
+            return url
         if url.scheme != "https":
             raise EndpointRefused(_("Endpoint harus memakai https."))
         if _is_ip_literal(host):
@@ -48,11 +53,11 @@ class EndpointPolicy:
             raise EndpointRefused(_("Endpoint tidak boleh memakai port selain 443."))
         if not any(_matches(host, pattern) for pattern in self.allowed_hosts):
             raise EndpointRefused(_("Layanan push %(host)s tidak dikenal.", host=host))
-        return str(url.origin())
+        return url
 
 
 def _parse(endpoint: str) -> URL:
-    if not endpoint.isascii() or any(char.isspace() or not char.isprintable() for char in endpoint):
+    if not endpoint.isascii() or _WHITESPACE_OR_CONTROL.search(endpoint):
         raise EndpointRefused(_("Alamat endpoint tidak valid."))
     try:
         # yarl is what aiohttp parses the address with, so the host checked is the host contacted.

@@ -21,7 +21,7 @@ from lapor_bencana.push.encryption import MAX_PLAINTEXT
 from lapor_bencana.push.tables import JobStatus, PushJob, PushSubscription, Urgency
 from lapor_bencana.timeutil import now
 
-# FCM keeps a message at most four weeks; a call for help older than a minute's queueing is no use.
+# Long enough to get through the queue and a retry; FCM keeps a message at most four weeks.
 MIN_TTL_S = 60
 MAX_TTL_S = 28 * 24 * 3600
 # RFC 8030 §5.4: a topic is at most 32 characters of the URL-safe base64 alphabet.
@@ -161,9 +161,8 @@ async def claim(worker_id: str, limit: int, lease_s: float) -> list[ClaimedJob]:
         else:
             # SQLite has no row locks: the IMMEDIATE transaction holds the database's write lock.
             claimed = await PushJob.update(taking).where(PushJob.id.is_in(due)).returning(PushJob.id)
-    if not claimed:
-        return []
-    return await _claimed_jobs([row["id"] for row in claimed])
+        # Read on the transaction's connection: on SQLite each new one costs a thread and a connect.
+        return await _claimed_jobs([row["id"] for row in claimed]) if claimed else []
 
 
 async def _claimed_jobs(ids: list[int]) -> list[ClaimedJob]:
@@ -202,13 +201,18 @@ async def record(worker_id: str, results: Sequence[tuple[ClaimedJob, Outcome]]) 
                 await PushJob.update(_changes(outcome, at)).where(
                     PushJob.id.is_in(chunk) & (PushJob.claimed_by == worker_id) & (PushJob.status == JobStatus.SENDING)
                 )
-        await _note_successes({job.subscription_id for job in by_outcome_of(by_outcome, JobStatus.SENT)}, at)
-        gone = {job.subscription_id for job in by_outcome_of(by_outcome, JobStatus.GONE)} - {None}
-        await _forget(gone, at)
+        await _note_successes(_subscriptions_with(by_outcome, JobStatus.SENT), at)
+        await _forget(_subscriptions_with(by_outcome, JobStatus.GONE), at)
 
 
-def by_outcome_of(by_outcome: dict[Outcome, list[ClaimedJob]], status: JobStatus) -> list[ClaimedJob]:
-    return [job for outcome, jobs in by_outcome.items() if outcome.status == status for job in jobs]
+def _subscriptions_with(by_outcome: dict[Outcome, list[ClaimedJob]], status: JobStatus) -> set[int]:
+    return {
+        job.subscription_id
+        for outcome, jobs in by_outcome.items()
+        if outcome.status == status
+        for job in jobs
+        if job.subscription_id is not None
+    }
 
 
 def _changes(outcome: Outcome, at: datetime) -> dict:
@@ -228,8 +232,8 @@ def _changes(outcome: Outcome, at: datetime) -> dict:
     return changes
 
 
-async def _note_successes(subscription_ids: set[int | None], at: datetime) -> None:
-    for chunk in _chunks(sorted(subscription_ids - {None})):
+async def _note_successes(subscription_ids: set[int], at: datetime) -> None:
+    for chunk in _chunks(sorted(subscription_ids)):
         await PushSubscription.update({PushSubscription.last_success_at: at}).where(PushSubscription.id.is_in(chunk))
 
 

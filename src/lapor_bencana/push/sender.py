@@ -50,10 +50,10 @@ class Sender:
     async def send(self, job: ClaimedJob, ttl: int) -> Reply:
         """Encrypts and posts one message. Raises ``EndpointRefused`` for an endpoint the policy
         does not accept (checked again here: the list may have changed since it was saved)."""
-        origin = self._policy.origin(job.endpoint)
+        url = self._policy.checked(job.endpoint)
         body = encrypt(job.payload.encode(), b64url_decode(job.p256dh), b64url_decode(job.auth))
         headers = {
-            "Authorization": self._signer.authorization(origin),
+            "Authorization": self._signer.authorization(str(url.origin())),
             "TTL": str(ttl),
             "Urgency": job.urgency,
             "Content-Encoding": "aes128gcm",
@@ -63,7 +63,7 @@ class Sender:
             headers["Topic"] = job.topic
         try:
             # A redirect would lead the request past the endpoint allow-list.
-            async with self._session.post(job.endpoint, data=body, headers=headers, allow_redirects=False) as response:
+            async with self._session.post(url, data=body, headers=headers, allow_redirects=False) as response:
                 text = "" if response.status < 300 else await _start_of(response)
                 return Reply(response.status, _retry_after(response.headers.get("Retry-After")), text)
         except TimeoutError:

@@ -1,8 +1,9 @@
 """The push worker: drains the outbox, many messages at once over one connection pool.
 
 It holds at most ``push_batch_size`` claimed jobs and runs at most ``push_concurrency`` requests,
-claiming more as jobs finish, so a push service that hangs ties up one request slot until its
-timeout and never the rest. Results are written in small batches as they come in.
+claiming more while half a batch is still in hand, so a push service that hangs ties up one request
+slot until its timeout and never the rest. A separate task writes results as they come in: all
+that arrived during one write go into the next, so writes grow with the load and stay few.
 
 Runs inside the app (:func:`embedded`, the default) or as ``lapor push worker`` processes; any
 number of workers may share one database.
@@ -18,7 +19,6 @@ import time
 from collections import Counter
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
 
 import structlog
 
@@ -35,135 +35,146 @@ log = structlog.get_logger(__name__)
 
 MAX_ATTEMPTS = 8
 MAX_RETRY_DELAY_S = 3600.0
-# Results are written once this many are waiting, or once the oldest has waited this long: the
-# bound on how late a delivered message is marked sent (and so could be sent again after a crash).
-FLUSH_SIZE = 100
-FLUSH_EVERY_S = 0.2
+# Results that could not be written are tried this many more times when the worker stops; then
+# their jobs keep their claim until the lease ends and another worker takes them.
+LAST_WRITE_TRIES = 3
 HANDED_BACK = Outcome(JobStatus.PENDING, attempted=False)
-
-
-@dataclass
-class WorkerStats:
-    outcomes: Counter = field(default_factory=Counter)
-    database_s: float = 0.0
+# Put after the last result: the recorder writes what is left and ends.
+_DONE = None
 
 
 class Worker:
     def __init__(self, settings: Settings, name: str | None = None) -> None:
         self.settings = settings
         self.id = name or f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
-        self.stats = WorkerStats()
-        self._stop = asyncio.Event()
+        # How the jobs this worker finished ended, by status ("handed_back" for those returned unsent).
+        self.outcomes: Counter[str] = Counter()
+        self._stopping = False
+        # Set by stop(), and by a finished job when the claimer may want more.
+        self._wake = asyncio.Event()
 
     def stop(self) -> None:
         """Claims nothing more; jobs not yet started are handed back, requests under way finish."""
-        self._stop.set()
+        self._stopping = True
+        self._wake.set()
 
     async def run(self, *, until_idle: bool = False) -> None:
         """Sends until stopped, or with ``until_idle`` until no job is due."""
         settings = self.settings
         signer = VapidSigner(keys_from_text(settings.effective_vapid_private_key), settings.vapid_subject)
         policy = EndpointPolicy.from_settings(settings)
-        async with Sender(
-            signer, policy, concurrency=settings.push_concurrency, timeout_s=settings.push_timeout_s
-        ) as sender:
-            await self._drain(sender, until_idle)
-
-    async def _drain(self, sender: Sender, until_idle: bool) -> None:
-        loop = asyncio.get_running_loop()
-        self._slots = asyncio.Semaphore(self.settings.push_concurrency)
-        self._results: asyncio.Queue[tuple[ClaimedJob, Outcome]] = asyncio.Queue()
-        tasks: set[asyncio.Task] = set()
-        waiting: list[tuple[ClaimedJob, Outcome]] = []
-        next_claim = flushed = loop.time()
+        self._slots = asyncio.Semaphore(settings.push_concurrency)
+        self._results: asyncio.Queue = asyncio.Queue()
+        recorder = asyncio.create_task(self._record_results())
         try:
-            while True:
-                room = self.settings.push_batch_size - len(tasks)
-                if not self._stop.is_set() and room >= len(tasks) and (loop.time() >= next_claim or not tasks):
-                    jobs = await self._claim(room)
-                    if len(jobs) < room:
+            async with Sender(signer, policy, concurrency=settings.push_concurrency, timeout_s=settings.push_timeout_s) as sender:
+                await self._claim_and_send(sender, until_idle)
+        finally:
+            self._results.put_nowait(_DONE)
+            await recorder
+
+    async def _claim_and_send(self, sender: Sender, until_idle: bool) -> None:
+        loop = asyncio.get_running_loop()
+        batch = self.settings.push_batch_size
+        refill_at = batch // 2
+        tasks: set[asyncio.Task] = set()
+
+        def finished(task: asyncio.Task) -> None:
+            tasks.discard(task)
+            if len(tasks) <= refill_at:
+                self._wake.set()
+
+        next_claim = loop.time()
+        try:
+            while not self._stopping:
+                hungry = len(tasks) <= refill_at
+                if hungry and (loop.time() >= next_claim or (until_idle and not tasks)):
+                    jobs = await self._claim(batch - len(tasks))
+                    if not jobs:
+                        if until_idle and not tasks:
+                            return
                         next_claim = loop.time() + self.settings.push_poll_s
-                    self._start(sender, jobs, tasks)
-                if not tasks:
-                    # The last jobs may have finished during the previous flush.
-                    waiting += self._ready_results()
-                    await self._flush(waiting)
-                    if until_idle or self._stop.is_set():
-                        return
-                    await self._idle(next_claim - loop.time())
+                    for task in self._start(sender, jobs):
+                        tasks.add(task)
+                        task.add_done_callback(finished)
                     continue
-                waiting += await self._collect(FLUSH_EVERY_S)
-                if len(waiting) >= FLUSH_SIZE or loop.time() - flushed >= FLUSH_EVERY_S or not tasks:
-                    await self._flush(waiting)
-                    flushed = loop.time()
+                self._wake.clear()
+                await self._sleep(max(next_claim - loop.time(), 0.0) if hungry else None)
+            while tasks:
+                await asyncio.wait(set(tasks))
         finally:
             # Only reached with tasks left when the worker itself is cancelled: a crash, for the
             # jobs' purposes; their leases run out and another worker sends them.
             for task in tasks:
                 task.cancel()
 
-    def _start(self, sender: Sender, jobs: list[ClaimedJob], tasks: set[asyncio.Task]) -> None:
+    def _start(self, sender: Sender, jobs: list[ClaimedJob]) -> list[asyncio.Task]:
         # A job is sent, answered and recorded within its lease, or not started at all: a request
         # takes at most push_timeout_s, and half as long again is left for writing the result.
         # (The settings demand a lease of two timeouts, so half a timeout remains to start it in.)
         start_by = time.monotonic() + self.settings.push_lease_s - 1.5 * self.settings.push_timeout_s
-        for job in jobs:
-            task = asyncio.create_task(self._attempt(sender, job, start_by))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
+        return [asyncio.create_task(self._attempt(sender, job, start_by)) for job in jobs]
 
     async def _claim(self, limit: int) -> list[ClaimedJob]:
-        started = time.monotonic()
         try:
             return await outbox.claim(self.id, limit, self.settings.push_lease_s)
         except Exception as error:  # a database that is briefly away must not end the worker
             log.warning("push jobs not claimed", worker=self.id, error=str(error))
             return []
-        finally:
-            self.stats.database_s += time.monotonic() - started
 
-    async def _flush(self, waiting: list[tuple[ClaimedJob, Outcome]]) -> None:
+    async def _record_results(self) -> None:
+        waiting: list[tuple[ClaimedJob, Outcome]] = []
+        while True:
+            arrived = await self._next_results(retry_in=self.settings.push_poll_s if waiting else None)
+            done = _DONE in arrived
+            waiting += [result for result in arrived if result is not _DONE]
+            await self._write(waiting)
+            if done:
+                for _ in range(LAST_WRITE_TRIES):
+                    if not waiting:
+                        break
+                    await asyncio.sleep(self.settings.push_poll_s)
+                    await self._write(waiting)
+                return
+
+    async def _next_results(self, retry_in: float | None) -> list:
+        """Everything that has arrived, waiting for at least one result (or ``retry_in`` seconds)."""
+        try:
+            async with asyncio.timeout(retry_in):
+                first = await self._results.get()
+        except TimeoutError:
+            return []
+        arrived = [first]
+        while not self._results.empty():
+            arrived.append(self._results.get_nowait())
+        return arrived
+
+    async def _write(self, waiting: list[tuple[ClaimedJob, Outcome]]) -> None:
         if not waiting:
             return
-        started = time.monotonic()
         try:
             await outbox.record(self.id, waiting)
         except Exception as error:  # kept, and written with the next results
             log.warning("push results not recorded", worker=self.id, error=str(error), count=len(waiting))
             return
-        finally:
-            self.stats.database_s += time.monotonic() - started
         counts = Counter("handed_back" if not o.attempted else str(o.status) for _, o in waiting)
-        self.stats.outcomes.update(counts)
+        self.outcomes.update(counts)
         if counts.keys() - {JobStatus.SENT.value}:
             log.info("push results", worker=self.id, **counts)
         waiting.clear()
 
-    async def _collect(self, timeout: float) -> list[tuple[ClaimedJob, Outcome]]:
+    async def _sleep(self, seconds: float | None) -> None:
+        """Until woken (a job finished, or stop), or ``seconds`` have passed."""
         try:
-            async with asyncio.timeout(timeout):
-                first = await self._results.get()
-        except TimeoutError:
-            return []
-        return [first, *self._ready_results()]
-
-    def _ready_results(self) -> list[tuple[ClaimedJob, Outcome]]:
-        results = []
-        while not self._results.empty():
-            results.append(self._results.get_nowait())
-        return results
-
-    async def _idle(self, seconds: float) -> None:
-        try:
-            async with asyncio.timeout(max(seconds, 0.0)):
-                await self._stop.wait()
+            async with asyncio.timeout(seconds):
+                await self._wake.wait()
         except TimeoutError:
             pass
 
     async def _attempt(self, sender: Sender, job: ClaimedJob, start_by: float) -> None:
         try:
             async with self._slots:
-                late = self._stop.is_set() or time.monotonic() > start_by
+                late = self._stopping or time.monotonic() > start_by
                 outcome = HANDED_BACK if late else await self._deliver(sender, job)
         except Exception as error:  # a bug must not leave the job claimed until its lease ends
             log.exception("push delivery failed unexpectedly", job=job.id)
