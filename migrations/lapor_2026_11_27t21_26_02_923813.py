@@ -39,7 +39,7 @@ class User(Table, tablename="app_user", schema=None):
     )
 
 
-ID = "2026-11-27T20:45:02:888778"
+ID = "2026-11-27T21:26:02:923813"
 VERSION = "1.38.0"
 DESCRIPTION = "push subscriptions and outbox"
 
