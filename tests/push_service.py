@@ -50,7 +50,11 @@ class Subscriber:
         point = self.private_key.public_key().public_bytes(
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
-        return {"endpoint": self.endpoint, "expirationTime": None, "keys": {"p256dh": b64url(point), "auth": b64url(self.auth)}}
+        return {
+            "endpoint": self.endpoint,
+            "expirationTime": None,
+            "keys": {"p256dh": b64url(point), "auth": b64url(self.auth)},
+        }
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,9 @@ class PushService:
         if status != 201:
             return web.Response(status=status, headers=headers)
         try:
-            payload = http_ece.decrypt(body, private_key=subscriber.private_key, auth_secret=subscriber.auth, version="aes128gcm")
+            payload = http_ece.decrypt(
+                body, private_key=subscriber.private_key, auth_secret=subscriber.auth, version="aes128gcm"
+            )
         except Exception as error:  # any failure to decrypt is the sender's fault
             self.refusals.append((400, f"cannot decrypt: {error}"))
             return web.Response(status=400, text="cannot decrypt")
@@ -155,7 +161,9 @@ class PushService:
         public_key = ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), b64url_decode(key))
         r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
         try:
-            public_key.verify(encode_dss_signature(r, s), f"{header_part}.{claims_part}".encode(), ec.ECDSA(hashes.SHA256()))
+            public_key.verify(
+                encode_dss_signature(r, s), f"{header_part}.{claims_part}".encode(), ec.ECDSA(hashes.SHA256())
+            )
         except InvalidSignature:
             raise Refused(401, "bad signature") from None
         if claims.get("aud") != self.origin:

@@ -42,7 +42,9 @@ def encrypted_for(subscriber, payload: bytes) -> bytes:
     receiver = subscriber.private_key.public_key().public_bytes(
         serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
     )
-    return http_ece.encrypt(payload, private_key=sender_key, dh=receiver, auth_secret=subscriber.auth, version="aes128gcm")
+    return http_ece.encrypt(
+        payload, private_key=sender_key, dh=receiver, auth_secret=subscriber.auth, version="aes128gcm"
+    )
 
 
 async def post(service: PushService, subscriber, headers: dict, body: bytes) -> int:
@@ -70,7 +72,11 @@ async def test_it_accepts_a_correct_message_and_decrypts_it(service):
         ("no authorization", lambda s: None, 401),
         ("another server's key", lambda s: authorization(OTHER_KEY, **good_claims(s)), 403),
         ("signed with another key", lambda s: authorization(OTHER_KEY, APP_KEY, **good_claims(s)), 401),
-        ("aud of another service", lambda s: authorization(**{**good_claims(s), "aud": "https://fcm.googleapis.com"}), 401),
+        (
+            "aud of another service",
+            lambda s: authorization(**{**good_claims(s), "aud": "https://fcm.googleapis.com"}),
+            401,
+        ),
         ("expired", lambda s: authorization(**{**good_claims(s), "exp": int(time.time()) - 10}), 401),
         ("exp beyond 24 h", lambda s: authorization(**{**good_claims(s), "exp": int(time.time()) + 25 * 3600}), 401),
         ("sub not a contact", lambda s: authorization(**{**good_claims(s), "sub": "dinsos"}), 401),
@@ -85,7 +91,12 @@ async def test_it_rejects_a_bad_vapid_authorization(service, why, authorization_
 
 @pytest.mark.parametrize(
     ("changes", "expected"),
-    [({"TTL": None}, 400), ({"Content-Encoding": "aesgcm"}, 415), ({"Urgency": "urgent"}, 400), ({"Topic": "a b"}, 400)],
+    [
+        ({"TTL": None}, 400),
+        ({"Content-Encoding": "aesgcm"}, 415),
+        ({"Urgency": "urgent"}, 400),
+        ({"Topic": "a b"}, 400),
+    ],
 )
 async def test_it_rejects_missing_or_bad_headers(service, changes, expected):
     subscriber = service.subscribe()

@@ -59,7 +59,9 @@ async def test_padded_keys_are_stored_in_the_browsers_unpadded_form(app, setting
         (lambda d: {**d, "keys": {**d["keys"], "auth": b64url(b"short")}}, "keys.auth", "16 byte"),
     ],
 )
-async def test_bad_subscription_data_is_refused_with_the_field_and_a_clear_message(app, settings, change, field, message):
+async def test_bad_subscription_data_is_refused_with_the_field_and_a_clear_message(
+    app, settings, change, field, message
+):
     with pytest.raises(SubscriptionError, match=message) as refused:
         await save_subscription(await new_volunteer(), change(browser_json()), settings)
     assert refused.value.field == field

@@ -5,6 +5,7 @@ from click.testing import CliRunner
 from cryptography.hazmat.primitives import serialization
 from pydantic import ValidationError
 
+from lapor_bencana import config
 from lapor_bencana.cli import main
 from lapor_bencana.config import Settings, _stored_secret
 from lapor_bencana.push.vapid import (
@@ -17,14 +18,24 @@ from lapor_bencana.push.vapid import (
 )
 
 
-def test_a_missing_key_is_generated_once_kept_private_and_logged(tmp_path, capsys):
+class LogRecorder:
+    def __init__(self) -> None:
+        self.warnings: list[tuple[str, dict]] = []
+
+    def warning(self, event: str, **fields) -> None:
+        self.warnings.append((event, fields))
+
+
+def test_a_missing_key_is_generated_once_kept_private_and_logged(tmp_path, monkeypatch):
+    log = LogRecorder()
+    monkeypatch.setattr(config, "log", log)
     first = Settings(data_dir=tmp_path).effective_vapid_private_key
     assert Settings(data_dir=tmp_path).effective_vapid_private_key == first
     path = tmp_path / "vapid_private_key"
     assert path.stat().st_mode & 0o077 == 0
-    # However the app configured the log, the one line names the file and the variable.
-    [line] = [line for line in capsys.readouterr().out.splitlines() if "secret generated" in line]
-    assert str(path) in line and "LAPOR_VAPID_PRIVATE_KEY" in line
+    [(event, fields)] = log.warnings
+    assert event == "secret generated" and fields["path"] == str(path)
+    assert "LAPOR_VAPID_PRIVATE_KEY" in fields["hint"]
 
 
 def test_processes_generating_the_key_at_the_same_moment_agree_on_one(tmp_path):
@@ -63,9 +74,12 @@ def test_a_bad_configured_key_is_refused_at_start(tmp_path, bad):
         Settings(data_dir=tmp_path, vapid_private_key=bad)
 
 
-def test_the_subject_must_be_a_contact_address(tmp_path):
+@pytest.mark.parametrize(
+    "subject", ["dinsos@balangankab.go.id", "mailto:dinsos", "https://localhost", "https://x.id/a"]
+)
+def test_the_subject_must_be_a_contact_address_push_services_accept(tmp_path, subject):
     with pytest.raises(ValidationError, match="mailto"):
-        Settings(data_dir=tmp_path, vapid_subject="dinsos@balangankab.go.id")
+        Settings(data_dir=tmp_path, vapid_subject=subject)
 
 
 async def test_the_public_key_route_answers_the_application_server_key(client, settings):
@@ -119,3 +133,10 @@ def test_vapid_generate_with_a_configured_key_says_so(lapor, tmp_path):
     assert result.exit_code == 1
     assert "LAPOR_VAPID_PRIVATE_KEY is set" in result.output
     assert not (tmp_path / "data" / "vapid_private_key").exists()
+
+
+def test_vapid_generate_where_it_cannot_write_says_so(lapor, tmp_path):
+    (tmp_path / "data").write_text("a file where the data directory should be")
+    result = lapor("vapid", "generate")
+    assert result.exit_code == 1
+    assert "Cannot write the VAPID key" in result.output and "Traceback" not in result.output

@@ -38,7 +38,9 @@ async def test_a_stopped_worker_hands_back_what_it_had_not_started(app, settings
     first.stop()
     await running
     assert first.outcomes == {"handed_back": 9, "pending": 1}
-    handed_back = await PushJob.select(PushJob.attempts, PushJob.claimed_by).where(PushJob.subscription != None)  # noqa: E711
+    handed_back = await PushJob.select(PushJob.attempts, PushJob.claimed_by).where(
+        PushJob.subscription != None
+    )  # noqa: E711
     assert sorted(row["attempts"] for row in handed_back) == [0] * 9 + [1]
     assert {row["claimed_by"] for row in handed_back} == {None}
 

@@ -197,7 +197,10 @@ def vapid_generate() -> None:
             f"A VAPID key already exists in {path}. Every browser subscription is bound to it; "
             "delete the file first only if you mean to cut them all off."
         )
-    key = keys_from_text(settings.effective_vapid_private_key)
+    try:
+        key = keys_from_text(settings.effective_vapid_private_key)
+    except OSError as error:
+        raise click.ClickException(f"Cannot write the VAPID key in {path}: {error.strerror}") from None
     click.echo(f"Created the VAPID key in {path} (readable by its owner only).")
     click.echo(f"Application server key: {key.application_server_key}")
 

@@ -7,6 +7,7 @@ so a fresh install works and keeps working across restarts.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +20,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 log = structlog.get_logger(__name__)
 
 REGION_CODE_PATTERN = r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$"
+VAPID_SUBJECT_PATTERN = re.compile(r"^(mailto:[^@\s]+@[\w-]+(\.[\w-]+)+|https://[\w-]+(\.[\w-]+)+)$")
 
 # The push services of the browsers volunteers use: Chrome and other Chromium browsers (FCM),
 # Firefox (Mozilla autopush), Edge (Windows Push Notification Services) and Safari (Apple).
@@ -75,9 +77,10 @@ class Settings(BaseSettings):
     @field_validator("vapid_subject")
     @classmethod
     def _contactable_subject(cls, value: str) -> str:
-        # RFC 8292 §2.1: the "sub" claim is a mailto: or https: contact for the push service.
-        if not value.startswith(("mailto:", "https://")):
-            raise ValueError("must be a mailto: or https:// address")
+        # RFC 8292 §2.1: the "sub" claim is a mailto: or https: contact for the push service
+        # (py-vapid refuses to sign with anything else, so a bad one must stop the start-up).
+        if not VAPID_SUBJECT_PATTERN.match(value):
+            raise ValueError("must be a mailto: address or an https:// site, e.g. mailto:dinsos@balangankab.go.id")
         return value
 
     @field_validator("push_allowed_hosts", mode="before")
@@ -90,8 +93,8 @@ class Settings(BaseSettings):
     @field_validator("push_lease_s")
     @classmethod
     def _lease_outlasts_a_request(cls, value: float, info: ValidationInfo) -> float:
-        # A claimed job is sent or handed back before its lease ends (see push.worker), which
-        # needs room for one whole request inside the lease.
+        # A claimed job is sent, answered and recorded before its lease ends (see push.worker): a
+        # request takes up to one timeout, and the worker needs time besides to start and record it.
         if value < 2 * info.data.get("push_timeout_s", 0):
             raise ValueError("must be at least twice LAPOR_PUSH_TIMEOUT_S")
         return value

@@ -86,4 +86,3 @@ def _retry_after(value: str | None) -> float | None:
         return max(0.0, (parsedate_to_datetime(value) - now()).total_seconds())
     except (TypeError, ValueError):
         return None
-

@@ -67,7 +67,9 @@ class Worker:
         self._results: asyncio.Queue = asyncio.Queue()
         recorder = asyncio.create_task(self._record_results())
         try:
-            async with Sender(signer, policy, concurrency=settings.push_concurrency, timeout_s=settings.push_timeout_s) as sender:
+            async with Sender(
+                signer, policy, concurrency=settings.push_concurrency, timeout_s=settings.push_timeout_s
+            ) as sender:
                 await self._claim_and_send(sender, until_idle)
         finally:
             self._results.put_nowait(_DONE)
