@@ -6,7 +6,7 @@
 A minimal push service runs in a process of its own, listening on two ports (two push-service
 origins) and answering every POST with 201 without decrypting anything. Each measurement runs in
 a fresh child process, so the peak memory reported is that measurement's own. For the same
-subscriptions and the same 230-byte payload:
+subscriptions and the same payload:
 
   ours       the real path: jobs enqueued for the users in a SQLite outbox, then drained by the
              push worker with its default settings (claim, encrypt, VAPID, POST, record results)

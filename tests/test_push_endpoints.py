@@ -10,6 +10,11 @@ POLICY = EndpointPolicy(allowed_hosts=DEFAULT_PUSH_HOSTS)
 TESTING = EndpointPolicy(allowed_hosts=DEFAULT_PUSH_HOSTS, allow_loopback=True)
 
 
+def audience(policy: EndpointPolicy, endpoint: str) -> str:
+    """What the sender names as the VAPID audience (the origin) of an accepted endpoint."""
+    return str(policy.checked(endpoint).origin())
+
+
 @pytest.mark.parametrize(
     ("endpoint", "origin"),
     [
@@ -21,7 +26,7 @@ TESTING = EndpointPolicy(allowed_hosts=DEFAULT_PUSH_HOSTS, allow_loopback=True)
     ],
 )
 def test_it_accepts_the_browsers_push_services_and_names_their_origin(endpoint, origin):
-    assert POLICY.origin(endpoint) == origin
+    assert audience(POLICY, endpoint) == origin
 
 
 @pytest.mark.parametrize(
@@ -36,7 +41,7 @@ def test_it_accepts_the_browsers_push_services_and_names_their_origin(endpoint, 
 )
 def test_it_refuses_foreign_hosts(endpoint):
     with pytest.raises(EndpointRefused, match="tidak dikenal"):
-        POLICY.origin(endpoint)
+        POLICY.checked(endpoint)
 
 
 @pytest.mark.parametrize(
@@ -45,7 +50,7 @@ def test_it_refuses_foreign_hosts(endpoint):
 )
 def test_it_refuses_anything_but_https(endpoint):
     with pytest.raises(EndpointRefused):
-        POLICY.origin(endpoint)
+        POLICY.checked(endpoint)
 
 
 @pytest.mark.parametrize(
@@ -63,7 +68,7 @@ def test_it_refuses_anything_but_https(endpoint):
 )
 def test_it_refuses_ip_literals(endpoint):
     with pytest.raises(EndpointRefused, match="alamat IP"):
-        POLICY.origin(endpoint)
+        POLICY.checked(endpoint)
 
 
 @pytest.mark.parametrize(
@@ -79,30 +84,30 @@ def test_it_refuses_ip_literals(endpoint):
 )
 def test_it_refuses_malformed_and_disguised_addresses(endpoint):
     with pytest.raises(EndpointRefused):
-        POLICY.origin(endpoint)
+        POLICY.checked(endpoint)
 
 
 def test_it_refuses_another_port_on_a_known_host():
     with pytest.raises(EndpointRefused, match="443"):
-        POLICY.origin("https://fcm.googleapis.com:8443/fcm/send/x")
+        POLICY.checked("https://fcm.googleapis.com:8443/fcm/send/x")
 
 
 def test_loopback_is_accepted_only_when_testing():
     endpoint = "http://127.0.0.1:8765/push/abc"
-    assert TESTING.origin(endpoint) == "http://127.0.0.1:8765"
-    assert TESTING.origin("http://localhost:8765/push/abc") == "http://localhost:8765"
+    assert audience(TESTING, endpoint) == "http://127.0.0.1:8765"
+    assert audience(TESTING, "http://localhost:8765/push/abc") == "http://localhost:8765"
     with pytest.raises(EndpointRefused):
-        POLICY.origin(endpoint)
+        POLICY.checked(endpoint)
     with pytest.raises(EndpointRefused):
-        TESTING.origin("http://10.0.0.5:8765/push/abc")
+        TESTING.checked("http://10.0.0.5:8765/push/abc")
 
 
 def test_the_policy_follows_the_settings(tmp_path):
     settings = Settings(data_dir=tmp_path, push_allowed_hosts="push.example.org, *.Push.Example.net")
     policy = EndpointPolicy.from_settings(settings)
     assert settings.push_allowed_hosts == ("push.example.org", "*.push.example.net")
-    assert policy.origin("https://a.push.example.net/x") == "https://a.push.example.net"
+    assert audience(policy, "https://a.push.example.net/x") == "https://a.push.example.net"
     with pytest.raises(EndpointRefused):
-        policy.origin("https://fcm.googleapis.com/fcm/send/x")
+        policy.checked("https://fcm.googleapis.com/fcm/send/x")
     assert not policy.allow_loopback
     assert EndpointPolicy.from_settings(Settings(data_dir=tmp_path, testing=True)).allow_loopback

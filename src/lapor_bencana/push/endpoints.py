@@ -35,12 +35,9 @@ class EndpointPolicy:
     def from_settings(cls, settings) -> EndpointPolicy:
         return cls(allowed_hosts=settings.push_allowed_hosts, allow_loopback=settings.testing)
 
-    def origin(self, endpoint: str) -> str:
-        """The endpoint's origin (what a VAPID token's ``aud`` names) when the policy accepts it."""
-        return str(self.checked(endpoint).origin())
-
     def checked(self, endpoint: str) -> URL:
-        """The endpoint, parsed, when the policy accepts it; raises ``EndpointRefused`` otherwise."""
+        """The endpoint, parsed, when the policy accepts it; raises ``EndpointRefused`` otherwise.
+        Its ``origin()`` is what a VAPID token's ``aud`` names."""
         url = _parse(endpoint)
         host = url.host
         if self.allow_loopback and host in LOOPBACK_HOSTS and url.scheme in ("http", "https"):

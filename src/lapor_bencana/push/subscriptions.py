@@ -69,7 +69,7 @@ def _validated(data: object, policy: EndpointPolicy) -> tuple[str, str, str]:
     if len(endpoint) > MAX_ENDPOINT_LENGTH:
         raise SubscriptionError("endpoint", _("Endpoint langganan push terlalu panjang."))
     try:
-        policy.origin(endpoint)
+        policy.checked(endpoint)
     except EndpointRefused as refusal:
         raise SubscriptionError("endpoint", str(refusal)) from None
     keys = data.get("keys")

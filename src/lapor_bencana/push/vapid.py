@@ -86,7 +86,8 @@ class VapidSigner:
         if cached is not None and now < cached[1] - TOKEN_REFRESH_MARGIN_S:
             return cached[0]
         expires = int(now) + TOKEN_LIFETIME_S
-        # A fresh claims dict per origin: py_vapid and pywebpush fill in and keep "aud" otherwise.
+        # A fresh claims dict per origin: pywebpush's webpush() writes "aud" into the one it is given
+        # and keeps it, so one dict reused for a second push service names the first.
         header = self._vapid.sign({"aud": origin, "sub": self._subject, "exp": expires})["Authorization"]
         self._headers[origin] = (header, expires)
         return header
