@@ -5,7 +5,7 @@ import asyncio
 import json
 from datetime import timedelta
 
-from push_helpers import eventually, fast, jobs_by_status, new_volunteer, subscribed
+from push_helpers import eventually, fast, new_volunteer, subscribed
 from push_service import HANG, PushService
 
 from lapor_bencana.push import outbox
