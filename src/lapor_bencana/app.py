@@ -19,11 +19,14 @@ from lapor_bencana.config import Settings, load_settings
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
+from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
+from lapor_bencana.storage import LocalBlobStore
 from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.web import health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
+from lapor_bencana.web.rate_limit import public_write_rate_limit
 from lapor_bencana.web.security import SecurityHeadersMiddleware, content_security_policy
 from lapor_bencana.web.templating import template_config
 
@@ -38,6 +41,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     engine = database.create_engine(settings.effective_database_url)
     database.bind(engine)
     name = regency_name(settings.regency_code) or settings.regency_code
+    local_zone = zone_for_region(settings.regency_code)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -62,18 +66,35 @@ def create_app(settings: Settings | None = None) -> Litestar:
             pwa.manifest_route,
             pwa.service_worker,
             report_routes.report_form,
+            report_routes.submit_report_form,
+            report_routes.check_field,
+            report_routes.find_report,
+            report_routes.report_status,
+            report_routes.report_photo,
+            report_api.create_report,
+            report_api.get_report,
+            report_api.add_photo,
             region_routes.village_options,
             static_files,
         ],
-        state=State({"settings": settings, "engine": engine, "regency_name": name}),
+        state=State(
+            {
+                "settings": settings,
+                "engine": engine,
+                "regency_name": name,
+                "local_zone": local_zone,
+                "blob_store": LocalBlobStore(settings.data_dir / "files"),
+            }
+        ),
         lifespan=[lifespan],
-        template_config=template_config(zone_for_region(settings.regency_code), name),
+        template_config=template_config(local_zone, name),
         plugins=[HTMXPlugin()],
         middleware=[
             SecurityHeadersMiddleware(
                 csp=content_security_policy(), hsts=settings.base_url.startswith("https://")
             ),
             LocaleMiddleware(),
+            public_write_rate_limit(settings.rate_limit_per_minute).middleware,
         ],
         csrf_config=CSRFConfig(
             secret=settings.effective_secret_key,

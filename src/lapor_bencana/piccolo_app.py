@@ -6,14 +6,14 @@ from lapor_bencana.accounts.tables import User
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.paths import MIGRATIONS_DIR
 from lapor_bencana.regions.tables import Region
-from lapor_bencana.reports.tables import Report
+from lapor_bencana.reports.tables import Report, ReportPhoto, ReportStatusChange
 
 APP_NAME = "lapor"
 
 APP_CONFIG = AppConfig(
     app_name=APP_NAME,
     migrations_folder_path=str(MIGRATIONS_DIR),
-    table_classes=[Region, User, Incident, Report],
+    table_classes=[Region, User, Incident, Report, ReportPhoto, ReportStatusChange],
     migration_dependencies=[],
     commands=[],
 )

@@ -1,6 +1,7 @@
 from enum import StrEnum
 
-from piccolo.columns import Boolean, Float, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Float, ForeignKey, Integer, SmallInt, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -25,6 +26,12 @@ class ReportSource(StrEnum):
     API = "api"
 
 
+class LocationSource(StrEnum):
+    NONE = ""
+    DEVICE = "perangkat"
+    PHOTO = "foto"
+
+
 class Report(Table, tablename="report"):
     """What one person (or gateway) told us; coordinators turn reports into incidents."""
 
@@ -37,6 +44,8 @@ class Report(Table, tablename="report"):
     latitude = Float(null=True, default=None)
     longitude = Float(null=True, default=None)
     accuracy_m = Float(null=True, default=None)
+    # Where the coordinates came from: the phone's GPS, or the GPS data of an attached photo.
+    location_source = Varchar(length=16, choices=LocationSource, default=LocationSource.NONE)
     village = ForeignKey(references=Region, null=True)
     address = Varchar(length=300, default="")
     description = Text(default="")
@@ -60,3 +69,23 @@ class Report(Table, tablename="report"):
     pregnant = Integer(null=True, default=None)
     disabled = Integer(null=True, default=None)
     is_demo = Boolean(default=False)
+
+
+class ReportPhoto(Table, tablename="report_photo"):
+    report = ForeignKey(references=Report, on_delete=OnDelete.cascade)
+    position = SmallInt(default=0)
+    image_key = Varchar(length=64)
+    thumbnail_key = Varchar(length=64)
+    width = Integer()
+    height = Integer()
+    size_bytes = Integer()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReportStatusChange(Table, tablename="report_status_change"):
+    """The public timeline of a report: what the reporter sees on the tracking page."""
+
+    report = ForeignKey(references=Report, on_delete=OnDelete.cascade, index=True)
+    status = Varchar(length=16, choices=ReportStatus)
+    changed_at = Timestamptz(default=TimestamptzNow())
+    public_note = Varchar(length=300, default="")
