@@ -54,7 +54,7 @@ async def submit_report_form(request: Request) -> Response | Template:
     """The form without JavaScript: a plain multipart post, answered with a redirect or the form again."""
     form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str)}
-    uploads = [item for item in form.getall("photos") if isinstance(item, UploadFile) and item.filename]
+    uploads = [item for item in form.getall("photos", []) if isinstance(item, UploadFile) and item.filename]
     blobs = [await upload.read() for upload in uploads]
     state = request.app.state
     outcome = await intake.submit(
