@@ -65,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health.healthz,
             pwa.manifest_route,
             pwa.service_worker,
+            pwa.offline_page,
             report_routes.report_form,
             report_routes.submit_report_form,
             report_routes.check_field,

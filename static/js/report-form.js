@@ -179,9 +179,36 @@
     if (first) first.focus();
   }
 
+  // What the server would refuse anyway, checked here so that a report kept offline can be sent later.
+  function missingBasics(fields) {
+    var problems = {};
+    if (!fields.hazard) problems.hazard = messages.msgHazardRequired;
+    if (!fields.village_code && !fields.latitude) problems.village_code = messages.msgPlaceRequired;
+    return Object.keys(problems).length ? problems : null;
+  }
+
+  function keepForLater(entry) {
+    var problems = missingBasics(entry.fields);
+    if (problems) {
+      showInvalid({ errors: problems });
+      return Promise.resolve();
+    }
+    return LaporQueue.enqueue(entry).then(function () {
+      form.reset();
+      photos.splice(0, photos.length);
+      renderPhotos();
+      keyInput.value = newKey();
+      showStatus(messages.msgSavedOffline);
+      statusBox.classList.add("notice-ok");
+      statusBox.setAttribute("data-testid", "saved-offline");
+      if (window.LaporApp) LaporApp.queued();
+    });
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     showStatus("");
+    statusBox.classList.remove("notice-ok");
     var blobs = photos.map(function (photo) { return photo.blob; });
     var sizes = blobs.map(function (blob) { return blob.size; });
     var total = Math.max(1, sizes.reduce(function (a, b) { return a + b; }, 0));
@@ -199,13 +226,16 @@
       },
     }).then(function (delivered) {
       progressBar.value = 100;
-      var query = delivered.photosRejected ? "?baru=1&foto_ditolak=" + delivered.photosRejected : "?baru=1";
-      window.location.assign("/laporan/" + delivered.code + query);
+      return LaporQueue.remember(delivered.code, entry.fields).then(function () {
+        var query = delivered.photosRejected ? "?baru=1&foto_ditolak=" + delivered.photosRejected : "?baru=1";
+        window.location.assign("/laporan/" + delivered.code + query);
+      });
     }).catch(function (error) {
       submitButton.disabled = false;
       progressBox.hidden = true;
-      if (error.kind === "invalid") showInvalid(error.detail);
-      else showStatus(messages.msgSendFailed);
+      if (error.kind === "invalid") return showInvalid(error.detail);
+      // No signal, or the server did not answer well: the report waits on the phone, same key.
+      return keepForLater(entry);
     });
   });
 })();
