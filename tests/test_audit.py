@@ -83,9 +83,16 @@ async def test_the_same_event_hashes_identically_after_a_round_trip_through_each
 
 async def test_values_keep_unicode_floats_and_times_exactly_through_each_engine(app):
     after = {"desa": "Halong – Āé 🌊", "latitude": -2.3254871, "z": 1.0, "at": datetime(2026, 1, 5, tzinfo=UTC)}
-    await audit.record(action="incident.create", entity_type="incident", entity_id="INC-1", actor=audit.RESIDENT, after=after)
+    await audit.record(
+        action="incident.create", entity_type="incident", entity_id="INC-1", actor=audit.RESIDENT, after=after
+    )
     [entry] = await audit.history("incident", "INC-1")
-    assert entry.after == {"desa": "Halong – Āé 🌊", "latitude": -2.3254871, "z": 1.0, "at": "2026-01-05T00:00:00.000000Z"}
+    assert entry.after == {
+        "desa": "Halong – Āé 🌊",
+        "latitude": -2.3254871,
+        "z": 1.0,
+        "at": "2026-01-05T00:00:00.000000Z",
+    }
     assert entry.before is None
     assert (await audit.verify()).ok
 
@@ -132,6 +139,9 @@ async def test_verify_detects_a_deleted_chain_head(app):
     result = await audit.verify()
     assert not result.ok and result.broken_seq == 3 and result.count == 2
     assert "chain head is missing" in result.reason
+    with pytest.raises(audit.AuditChainBroken):
+        await record_events(1)
+    assert await AuditEvent.count() == 2
 
 
 async def test_verify_detects_the_newest_event_replaced_by_a_consistent_forgery(app):
@@ -172,7 +182,11 @@ async def test_a_change_and_its_event_commit_together(app):
         incident = Incident(code="INC-1", hazard="banjir", title="Banjir Paringin", occurred_at=timeutil.now())
         await incident.save().run()
         await audit.record(
-            action="incident.create", entity_type="incident", entity_id=incident.id, actor=audit.SYSTEM, after={"code": "INC-1"}
+            action="incident.create",
+            entity_type="incident",
+            entity_id=incident.id,
+            actor=audit.SYSTEM,
+            after={"code": "INC-1"},
         )
     assert await Incident.count() == 1
     assert [entry.entity_id for entry in await audit.history("incident", incident.id)] == [str(incident.id)]
@@ -211,7 +225,9 @@ async def test_record_joins_a_plain_engine_transaction_on_postgres_and_refuses_a
 async def test_twenty_concurrent_appends_keep_the_chain_valid(app):
     async def change(number: int) -> None:
         async with audit.transaction():
-            await Incident(code=f"INC-{number}", hazard="banjir", title="Banjir", occurred_at=timeutil.now()).save().run()
+            await Incident(
+                code=f"INC-{number}", hazard="banjir", title="Banjir", occurred_at=timeutil.now()
+            ).save().run()
             await record_status_change(number, "baru", "terverifikasi")
 
     await asyncio.gather(*(change(number) for number in range(20)))
@@ -260,11 +276,19 @@ async def test_secret_fields_never_enter_the_trail(app):
 
 
 async def test_bad_names_are_refused_before_anything_is_written(app):
-    for action, entity_type in (("verify", "report"), ("Report.Verify", "report"), ("report.verify", "")):
+    bad_names = (
+        ("verify", "report"),
+        ("Report.Verify", "report"),
+        ("report.verify\n", "report"),
+        ("report.verify", ""),
+    )
+    for action, entity_type in bad_names:
         with pytest.raises(ValueError):
             await audit.record(action=action, entity_type=entity_type, entity_id=1, actor=audit.SYSTEM)
     with pytest.raises(TypeError):
-        await audit.record(action="report.update", entity_type="report", entity_id=1, actor=audit.SYSTEM, after={"x": object()})
+        await audit.record(
+            action="report.update", entity_type="report", entity_id=1, actor=audit.SYSTEM, after={"x": object()}
+        )
     assert await AuditEvent.count() == 0
 
 

@@ -41,7 +41,9 @@ def test_verify_of_an_intact_trail_counts_the_events_and_prints_the_head(setting
 
 def test_verify_names_the_event_whose_after_value_was_edited(settings, lapor):
     with_database(settings, record_three_events)
-    with_database(settings, AuditEvent.raw("UPDATE audit_event SET after = {} WHERE seq = 2", '{"status":"ditolak"}').run)
+    with_database(
+        settings, AuditEvent.raw("UPDATE audit_event SET after = {} WHERE seq = 2", '{"status":"ditolak"}').run
+    )
     result = lapor("audit", "verify")
     assert result.exit_code == 1
     assert "broken at event 2: event 2 was changed after it was written" in result.output
@@ -58,6 +60,8 @@ def test_verify_detects_the_newest_event_deleted(settings, lapor):
 
 def test_verify_of_an_unmigrated_database_says_so_plainly(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(main, ["audit", "verify"], env={"LAPOR_DATA_DIR": str(tmp_path), "LAPOR_DATABASE_URL": ""})
+    result = CliRunner().invoke(
+        main, ["audit", "verify"], env={"LAPOR_DATA_DIR": str(tmp_path), "LAPOR_DATABASE_URL": ""}
+    )
     assert result.exit_code == 1
     assert "Cannot use the database" in result.output and "audit_head" in result.output

@@ -32,12 +32,16 @@ HEAD_ID = 1
 # Values of these fields never enter the trail; a change to them shows as a change of the mask.
 SECRET_FIELDS = frozenset({"password", "password_hash"})
 SECRET_MASK = "***"
-ACTION_PATTERN = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
-ENTITY_TYPE_PATTERN = re.compile(r"^[a-z][a-z_]*$")
+ACTION_PATTERN = re.compile(r"[a-z][a-z_]*\.[a-z][a-z_]*")
+ENTITY_TYPE_PATTERN = re.compile(r"[a-z][a-z_]*")
 
 
 class AuditUsageError(RuntimeError):
     """The trail was called in a way that could fail under load; the message says what to do."""
+
+
+class AuditChainBroken(RuntimeError):
+    """Appending is impossible because the chain was damaged; ``lapor audit verify`` says how."""
 
 
 @dataclass(frozen=True)
@@ -163,7 +167,7 @@ async def record(
 
 
 def _checked(value: str, what: str, max_length: int, pattern: re.Pattern | None = None) -> str:
-    if not value or len(value) > max_length or (pattern and not pattern.match(value)):
+    if not value or len(value) > max_length or (pattern and not pattern.fullmatch(value)):
         raise ValueError(f"invalid audit {what}: {value!r}")
     return value
 
@@ -179,6 +183,9 @@ def _stored_values(values: Mapping[str, Any] | None) -> str | None:
 
 async def _append(event: dict[str, Any]) -> None:
     head = await AuditHead.select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == HEAD_ID).first().run()
+    if head is None and await AuditEvent.exists().run():
+        # Starting a new chain would hide the damage: changes wait until an administrator looks.
+        raise AuditChainBroken("the audit chain head is missing; run `lapor audit verify`")
     event["seq"] = head["seq"] + 1 if head else 1
     event["prev_hash"] = head["hash"] if head else GENESIS_HASH
     # Taken under the lock, so that times never run backwards along the chain.

@@ -66,11 +66,7 @@ async def _events() -> AsyncIterator[dict[str, Any]]:
     last_seq = 0
     while True:
         batch = await (
-            AuditEvent.select()
-            .where(AuditEvent.seq > last_seq)
-            .order_by(AuditEvent.seq)
-            .limit(BATCH_SIZE)
-            .run()
+            AuditEvent.select().where(AuditEvent.seq > last_seq).order_by(AuditEvent.seq).limit(BATCH_SIZE).run()
         )
         for event in batch:
             yield event
@@ -91,7 +87,9 @@ def _link_problem(event: dict[str, Any], seq: int, prev_hash: str) -> str:
 
 def _head_problem(head: dict[str, Any] | None, count: int, last_hash: str) -> tuple[int, str] | None:
     if head is None:
-        return (count + 1, f"the chain head is missing, so events after {count} may have been removed") if count else None
+        if count == 0:
+            return None
+        return count + 1, f"the chain head is missing, so events after {count} may have been removed"
     if head["seq"] > count:
         return count + 1, f"events {count + 1} to {head['seq']} are missing: the newest events were removed"
     if head["seq"] < count:
