@@ -8,6 +8,7 @@ import pytest
 from lapor_bencana import audit, timeutil
 from lapor_bencana.accounts.service import create_user
 from lapor_bencana.accounts.tables import Role
+from lapor_bencana.audit import verification
 from lapor_bencana.audit.chain import GENESIS_HASH, event_hash
 from lapor_bencana.audit.tables import AuditEvent, AuditHead
 from lapor_bencana.incidents.tables import Incident
@@ -66,7 +67,7 @@ async def test_an_empty_trail_verifies(app):
 
 async def test_the_same_event_hashes_identically_after_a_round_trip_through_each_engine(app, monkeypatch):
     monkeypatch.setattr(timeutil, "now", lambda: KNOWN_TIME)
-    await audit.record(
+    entry = await audit.record(
         action="report.verify",
         entity_type="report",
         entity_id=42,
@@ -75,6 +76,7 @@ async def test_the_same_event_hashes_identically_after_a_round_trip_through_each
         after={"status": "terverifikasi"},
         client_address="10.0.0.5",
     )
+    assert (entry.seq, entry.occurred_at, entry.after) == (1, KNOWN_TIME, {"status": "terverifikasi"})
     stored = await AuditEvent.select().first().run()
     assert stored["occurred_at"] == KNOWN_TIME
     assert stored["hash"] == KNOWN_HASH
@@ -242,6 +244,17 @@ async def test_twenty_concurrent_appends_without_a_caller_transaction_keep_the_c
     await asyncio.gather(*(record_status_change(number, "baru", "ditangani") for number in range(20)))
     result = await audit.verify()
     assert result.ok and result.count == 20
+
+
+async def test_verify_reads_one_snapshot_while_changes_are_appended(app, monkeypatch):
+    await record_events(5)
+    # One event a query, so that the appends below land between the queries of the check.
+    monkeypatch.setattr(verification, "BATCH_SIZE", 1)
+    appends = [record_status_change(number, "baru", "selesai") for number in range(10)]
+    result, *_ = await asyncio.gather(audit.verify(), *appends)
+    assert result.ok, result.reason
+    assert 5 <= result.count <= 15
+    assert (await audit.verify()).count == 15
 
 
 async def test_history_lists_one_entitys_events_newest_first_with_their_actor(app):

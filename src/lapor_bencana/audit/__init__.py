@@ -29,7 +29,7 @@ from lapor_bencana.audit.service import (
     record,
     transaction,
 )
-from lapor_bencana.audit.verify import VerifyResult, verify
+from lapor_bencana.audit.verification import VerifyResult, verify
 
 __all__ = [
     "RESIDENT",
