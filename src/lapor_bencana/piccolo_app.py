@@ -3,6 +3,7 @@
 from piccolo.conf.apps import AppConfig
 
 from lapor_bencana.accounts.tables import User
+from lapor_bencana.audit.tables import AuditEvent, AuditHead
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.paths import MIGRATIONS_DIR
 from lapor_bencana.regions.tables import Region
@@ -13,7 +14,7 @@ APP_NAME = "lapor"
 APP_CONFIG = AppConfig(
     app_name=APP_NAME,
     migrations_folder_path=str(MIGRATIONS_DIR),
-    table_classes=[Region, User, Incident, Report, ReportPhoto, ReportStatusChange],
+    table_classes=[Region, User, Incident, Report, ReportPhoto, ReportStatusChange, AuditEvent, AuditHead],
     migration_dependencies=[],
     commands=[],
 )
