@@ -4,6 +4,7 @@ from piccolo.conf.apps import AppConfig
 
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.needs.tables import StandardsVersion
 from lapor_bencana.paths import MIGRATIONS_DIR
 from lapor_bencana.regions.tables import Region
 from lapor_bencana.reports.tables import Report
@@ -13,7 +14,7 @@ APP_NAME = "lapor"
 APP_CONFIG = AppConfig(
     app_name=APP_NAME,
     migrations_folder_path=str(MIGRATIONS_DIR),
-    table_classes=[Region, User, Incident, Report],
+    table_classes=[Region, User, Incident, Report, StandardsVersion],
     migration_dependencies=[],
     commands=[],
 )
