@@ -68,8 +68,12 @@ def _count_problems(inputs: NeedsInputs) -> list[str]:
             problems.append(_("%(field)s tidak boleh negatif.", field=field))
         elif value > MAX_PEOPLE:
             problems.append(
-                _("%(field)s %(count)s tidak masuk akal: paling banyak %(max)s.", field=field,
-                  count=words.number(value), max=words.number(MAX_PEOPLE))
+                _(
+                    "%(field)s %(count)s tidak masuk akal: paling banyak %(max)s.",
+                    field=field,
+                    count=words.number(value),
+                    max=words.number(MAX_PEOPLE),
+                )
             )
     return problems
 
@@ -138,33 +142,49 @@ def round_up(value: Decimal, step: Decimal) -> Decimal:
     return (value / step).to_integral_value(rounding=ROUND_CEILING) * step
 
 
-def _need_line(rule: Rule, inputs: NeedsInputs) -> NeedLine:
+@dataclass(frozen=True, slots=True)
+class _Sum:
+    people: int
+    per_people: int
+    exact: Decimal
+    quantity: Decimal
+
+
+def _work_out(rule: Rule, inputs: NeedsInputs) -> _Sum:
     people = inputs.count(rule.per)
     longer_term = rule.after_days is not None and inputs.days > rule.after_days
     per_people = rule.per_people_after if longer_term else rule.per_people
-    groups = _ceil_div(people, per_people)
     periods = 1 if rule.every_days == 0 else _ceil_div(inputs.days, rule.every_days)
-    exact = rule.quantity * groups * periods
-    quantity = round_up(exact, rule.round_to)
+    exact = rule.quantity * _ceil_div(people, per_people) * periods
+    return _Sum(people=people, per_people=per_people, exact=exact, quantity=round_up(exact, rule.round_to))
 
+
+def _working(rule: Rule, days: int, sum_: _Sum) -> str:
+    """The sum written out: "1 unit × ⌈101 pengungsi ÷ 50⌉ = 3 unit"."""
+    counted = words.people(rule.per, sum_.people)
     factors = [words.amount(rule.unit, rule.quantity)]
-    factors.append(words.people(rule.per, people) if per_people == 1 else f"⌈{words.people(rule.per, people)} ÷ {words.number(per_people)}⌉")
+    factors.append(counted if sum_.per_people == 1 else f"⌈{counted} ÷ {words.number(sum_.per_people)}⌉")
     if rule.every_days == 1:
-        factors.append(words.days(inputs.days))
+        factors.append(words.days(days))
     elif rule.every_days > 1:
-        factors.append(f"⌈{words.days(inputs.days)} ÷ {words.number(rule.every_days)}⌉")
-    working = f"{' × '.join(factors)} = {words.amount(rule.unit, exact)}"
-    if quantity != exact:
-        working += "; " + _("dibulatkan ke atas: %(amount)s", amount=words.amount(rule.unit, quantity))
+        factors.append(f"⌈{words.days(days)} ÷ {words.number(rule.every_days)}⌉")
+    text = f"{' × '.join(factors)} = {words.amount(rule.unit, sum_.exact)}"
+    if sum_.quantity != sum_.exact:
+        text += "; " + _("dibulatkan ke atas: %(amount)s", amount=words.amount(rule.unit, sum_.quantity))
+    return text
+
+
+def _need_line(rule: Rule, inputs: NeedsInputs) -> NeedLine:
+    sum_ = _work_out(rule, inputs)
     return NeedLine(
         code=rule.code,
         label=_(rule.label),
         kind=rule.kind,
-        quantity=quantity,
+        quantity=sum_.quantity,
         unit=rule.unit,
         unit_label=_(words.UNIT_LABELS[rule.unit]),
         rule=words.describe(rule),
-        working=working,
+        working=_working(rule, inputs.days, sum_),
         source=rule.source,
     )
 
@@ -197,7 +217,10 @@ def compare_delivered(result: NeedsResult, delivered: Mapping[str, Decimal | int
     amounts = {code: _delivered_amount(code, value) for code, value in delivered.items()}
     lines = (*result.lines, *result.personnel)
     known = {line.code for line in lines}
-    rows = [_fulfilment(line.code, line.label, line.unit_label, line.quantity, amounts.get(line.code, Decimal(0))) for line in lines]
+    rows = [
+        _fulfilment(line.code, line.label, line.unit_label, line.quantity, amounts.get(line.code, Decimal(0)))
+        for line in lines
+    ]
     rows += [_fulfilment(code, code, "", Decimal(0), amount) for code, amount in amounts.items() if code not in known]
     return tuple(rows)
 
@@ -219,4 +242,3 @@ def _fulfilment(code: str, label: str, unit_label: str, needed: Decimal, deliver
         missing=max(needed - delivered, Decimal(0)),
         surplus=max(delivered - needed, Decimal(0)),
     )
-

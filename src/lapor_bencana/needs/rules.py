@@ -222,10 +222,18 @@ class _Fields:
         if values["unit"] in COUNTABLE_UNITS and values["round_to"] != values["round_to"].to_integral_value():
             self.fail(_("satuan %(unit)s dihitung utuh, jadi pembulatan harus bilangan bulat.", unit=values["unit"]))
         if (values["per_people_after"] is None) != (values["after_days"] is None):
-            self.fail(_("%(a)s dan %(b)s diisi bersama atau dikosongkan bersama.", a=self.name("per_people_after"), b=self.name("after_days")))
+            self.fail(
+                _(
+                    "%(a)s dan %(b)s diisi bersama atau dikosongkan bersama.",
+                    a=self.name("per_people_after"),
+                    b=self.name("after_days"),
+                )
+            )
         elif values["per_people_after"] is not None and values["per_people_after"] >= values["per_people"]:
             # A sparser ratio later would lower the plan as days are added; the peak need is what counts.
-            self.fail(_("%(a)s harus lebih kecil dari %(b)s.", a=self.name("per_people_after"), b=self.name("per_people")))
+            self.fail(
+                _("%(a)s harus lebih kecil dari %(b)s.", a=self.name("per_people_after"), b=self.name("per_people"))
+            )
 
     def name(self, key: str) -> str:
         return _(FIELD_LABELS[key])
@@ -264,7 +272,9 @@ class _Fields:
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.fail(_("%(field)s harus bilangan bulat %(low)s sampai %(high)s.", field=self.name(key), low=low, high=high))
+            self.fail(
+                _("%(field)s harus bilangan bulat %(low)s sampai %(high)s.", field=self.name(key), low=low, high=high)
+            )
             return default
         return value
 

@@ -73,7 +73,14 @@ async def save_standards(
         raise NeedsError([_("Pengguna yang menyimpan tidak dikenal.")])
     current = await current_standards()
     if based_on is not None and based_on != current.version:
-        raise NeedsError([_("Standar sudah diubah menjadi versi %(v)s sejak Anda membukanya. Muat ulang lalu ulangi perubahan.", v=current.version)])
+        raise NeedsError(
+            [
+                _(
+                    "Standar sudah diubah menjadi versi %(v)s sejak Anda membukanya. Muat ulang lalu ulangi perubahan.",
+                    v=current.version,
+                )
+            ]
+        )
     # Numbers continue after the bundled file's, so that a version number names one set of rules.
     version = max(current.version, bundled_standards().version) + 1
     row = StandardsVersion(
@@ -87,7 +94,9 @@ async def save_standards(
     except (sqlite3.IntegrityError, asyncpg.UniqueViolationError) as error:
         if isinstance(error, sqlite3.IntegrityError) and "UNIQUE" not in str(error):
             raise
-        raise NeedsError([_("Versi %(v)s baru saja disimpan orang lain. Muat ulang lalu ulangi perubahan.", v=version)]) from None
+        raise NeedsError(
+            [_("Versi %(v)s baru saja disimpan orang lain. Muat ulang lalu ulangi perubahan.", v=version)]
+        ) from None
     return version
 
 
