@@ -196,7 +196,7 @@ class _Fields:
         self.problems.append(f"{self.where}: {message}")
 
     def rule(self) -> Rule | None:
-        for key in sorted(set(self.raw) - set(FIELD_LABELS)):
+        for key in sorted(map(str, set(self.raw) - set(FIELD_LABELS))):
             self.fail(_("kolom %(key)s tidak dikenal.", key=key))
         values = {
             "code": self.code(),
@@ -259,11 +259,14 @@ class _Fields:
 
     def choice(self, key: str, choices: type[StrEnum]) -> Any:
         value = self.present(key)
-        if not isinstance(value, str) or value not in {choice.value for choice in choices}:
-            allowed = ", ".join(choice.value for choice in choices)
-            self.fail(_("%(field)s harus salah satu dari: %(choices)s.", field=self.name(key), choices=allowed))
-            return None
-        return choices(value)
+        if isinstance(value, str):
+            try:
+                return choices(value)
+            except ValueError:
+                pass
+        allowed = ", ".join(choice.value for choice in choices)
+        self.fail(_("%(field)s harus salah satu dari: %(choices)s.", field=self.name(key), choices=allowed))
+        return None
 
     def integer(self, key: str, low: int, high: int, default: int | None) -> int | None:
         value = self.present(key)

@@ -12,7 +12,7 @@ import asyncpg
 
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.needs.rules import NeedsError, Standards, bundled_standards, parse_rules, standards_from_data
+from lapor_bencana.needs.rules import NeedsError, Rule, Standards, bundled_standards, parse_rules, standards_from_data
 from lapor_bencana.needs.tables import StandardsVersion
 
 MAX_NOTE_LENGTH = 500
@@ -73,31 +73,32 @@ async def save_standards(
         raise NeedsError([_("Pengguna yang menyimpan tidak dikenal.")])
     current = await current_standards()
     if based_on is not None and based_on != current.version:
-        raise NeedsError(
-            [
-                _(
-                    "Standar sudah diubah menjadi versi %(v)s sejak Anda membukanya. Muat ulang lalu ulangi perubahan.",
-                    v=current.version,
-                )
-            ]
+        message = _(
+            "Standar sudah diubah menjadi versi %(v)s sejak Anda membukanya. Muat ulang lalu ulangi perubahan.",
+            v=current.version,
         )
+        raise NeedsError([message])
     # Numbers continue after the bundled file's, so that a version number names one set of rules.
     version = max(current.version, bundled_standards().version) + 1
+    await _insert(version, parsed, note, actor_id)
+    return version
+
+
+async def _insert(version: int, rules: Sequence[Rule], note: str, actor_id: int | None) -> None:
     row = StandardsVersion(
         version=version,
-        rules=json.dumps([rule.to_data() for rule in parsed], ensure_ascii=False),
+        rules=json.dumps([rule.to_data() for rule in rules], ensure_ascii=False),
         note=note,
         created_by=actor_id,
     )
     try:
         await row.save().run()
     except (sqlite3.IntegrityError, asyncpg.UniqueViolationError) as error:
+        # Two editors saving at once both chose this number; the unique version column kept one.
         if isinstance(error, sqlite3.IntegrityError) and "UNIQUE" not in str(error):
             raise
-        raise NeedsError(
-            [_("Versi %(v)s baru saja disimpan orang lain. Muat ulang lalu ulangi perubahan.", v=version)]
-        ) from None
-    return version
+        message = _("Versi %(v)s baru saja disimpan orang lain. Muat ulang lalu ulangi perubahan.", v=version)
+        raise NeedsError([message]) from None
 
 
 def _standards(row: Mapping[str, Any]) -> Standards:

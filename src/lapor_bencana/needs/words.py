@@ -7,8 +7,9 @@ per group of people (a message per form, so that the catalogue can be translated
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
-from babel.numbers import format_decimal
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 from lapor_bencana.i18n import N_, current_locale, ngettext
 from lapor_bencana.i18n import gettext as _
@@ -72,9 +73,17 @@ _PEOPLE = {
 }
 
 
+@cache
+def _separators(locale: str) -> dict[int, str]:
+    return str.maketrans({",": get_group_symbol(locale), ".": get_decimal_symbol(locale)})
+
+
 def number(value: Decimal | int) -> str:
-    """``4.500`` and ``0,4`` in Indonesian, ``4,500`` and ``0.4`` in English; never rounded."""
-    return format_decimal(value, locale=current_locale.get(), decimal_quantization=False)
+    """``4.500`` and ``0,4`` in Indonesian, ``4,500`` and ``0.4`` in English; never rounded.
+
+    Babel's ``format_decimal`` costs about 75 µs a call and one result writes some hundred
+    numbers, so only the locale's separators come from Babel."""
+    return f"{Decimal(value).normalize():,f}".translate(_separators(current_locale.get()))
 
 
 def _plural_n(value: Decimal | int) -> int:
