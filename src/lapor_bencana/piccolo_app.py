@@ -5,6 +5,7 @@ from piccolo.conf.apps import AppConfig
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.audit.tables import AuditEvent, AuditHead
 from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.needs.tables import StandardsVersion
 from lapor_bencana.paths import MIGRATIONS_DIR
 from lapor_bencana.regions.tables import Region
 from lapor_bencana.reports.tables import Report, ReportPhoto, ReportStatusChange
@@ -14,7 +15,17 @@ APP_NAME = "lapor"
 APP_CONFIG = AppConfig(
     app_name=APP_NAME,
     migrations_folder_path=str(MIGRATIONS_DIR),
-    table_classes=[Region, User, Incident, Report, ReportPhoto, ReportStatusChange, AuditEvent, AuditHead],
+    table_classes=[
+        Region,
+        User,
+        Incident,
+        Report,
+        ReportPhoto,
+        ReportStatusChange,
+        AuditEvent,
+        AuditHead,
+        StandardsVersion,
+    ],
     migration_dependencies=[],
     commands=[],
 )
