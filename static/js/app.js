@@ -7,6 +7,13 @@
   var retryTimer = null;
   var failures = 0;
 
+  // Work that can wait lets the page paint and respond first (the worker's precache downloads
+  // and IndexedDB would otherwise compete with a slow phone's first render).
+  function afterLoad(work) {
+    if (document.readyState === "complete") work();
+    else window.addEventListener("load", work, { once: true });
+  }
+
   function each(selector, work) {
     document.querySelectorAll(selector).forEach(work);
   }
@@ -82,7 +89,7 @@
     if (LaporQueue.channel) LaporQueue.channel.addEventListener("message", refresh);
     window.addEventListener("lapor-outbox-changed", refresh);
     window.addEventListener("online", flush);
-    refresh().then(function (count) { if (count > 0) flush(); });
+    afterLoad(function () { refresh().then(function (count) { if (count > 0) flush(); }); });
   }
 
   // --- Service worker and updates --------------------------------------------------------
@@ -97,6 +104,15 @@
 
   if ("serviceWorker" in navigator) {
     var hadController = !!navigator.serviceWorker.controller;
+    afterLoad(function () { registerWorker(); });
+    navigator.serviceWorker.addEventListener("controllerchange", function () {
+      // The first worker taking control is not an update: only reload when one replaced another.
+      if (hadController) window.location.reload();
+      hadController = true;
+    });
+  }
+
+  function registerWorker() {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).then(function (registration) {
       if (registration.waiting && hadController) offerUpdate(registration);
       registration.addEventListener("updatefound", function () {
@@ -107,11 +123,6 @@
       });
     }).catch(function (error) {
       console.warn("Service worker not registered:", error);
-    });
-    navigator.serviceWorker.addEventListener("controllerchange", function () {
-      // The first worker taking control is not an update: only reload when one replaced another.
-      if (hadController) window.location.reload();
-      hadController = true;
     });
   }
 
