@@ -71,3 +71,11 @@ def test_a_gif_is_not_an_accepted_photo_format():
     Image.new("P", (10, 10)).save(out, format="GIF")
     with pytest.raises(PhotoRejected, match="tidak didukung"):
         process(out.getvalue())
+
+
+def test_an_iphone_heic_photo_is_accepted_and_turned_into_jpeg():
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (10, 200, 30)).save(out, format="HEIF")
+    processed = process(out.getvalue())
+    assert Image.open(io.BytesIO(processed.jpeg)).format == "JPEG"
+    assert (processed.width, processed.height) == (640, 480)

@@ -155,3 +155,11 @@ async def test_the_tracking_page_shows_the_path_ahead(client):
     page = await client.get(response.headers["location"].split("?")[0])
     for step in ("Laporan diterima", "Diverifikasi petugas", "Sedang ditangani", "Selesai"):
         assert step in page.text
+
+
+async def test_the_confirmation_says_when_photos_were_refused(client):
+    response = await submit(client, FIELDS)
+    page = await client.get(response.headers["location"] + "&foto_ditolak=1")
+    assert "1 foto tidak dapat diterima" in page.text
+    bad = await client.get(response.headers["location"] + "&foto_ditolak=abc")
+    assert bad.status_code == 400

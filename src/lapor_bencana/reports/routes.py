@@ -98,7 +98,9 @@ async def _report_or_404(code: str):
 
 
 @get("/laporan/{code:str}", opt={"access": "public"}, include_in_schema=False)
-async def report_status(request: Request, code: FromPath[str], baru: FromQuery[bool] = False) -> Template:
+async def report_status(
+    request: Request, code: FromPath[str], baru: FromQuery[bool] = False, foto_ditolak: FromQuery[int] = 0
+) -> Template:
     report = await _report_or_404(code)
     view = await service.public_view(report)
     status_url = f"{request.app.state.settings.base_url}/laporan/{report.code}"
@@ -110,6 +112,7 @@ async def report_status(request: Request, code: FromPath[str], baru: FromQuery[b
             "display_code": codes.display(report.code),
             "photos": await service.photos_of(report.id),
             "just_sent": baru,
+            "photos_refused": max(0, min(foto_ditolak, MAX_PHOTOS)),
             "status_url": status_url,
             "share_text": share_text(view, status_url),
         },
