@@ -4,7 +4,7 @@ from piccolo.conf.apps import AppConfig
 
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.audit.tables import AuditEvent, AuditHead
-from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.incidents.tables import Assessment, Incident
 from lapor_bencana.needs.tables import StandardsVersion
 from lapor_bencana.paths import MIGRATIONS_DIR
 from lapor_bencana.regions.tables import Region
@@ -19,6 +19,7 @@ APP_CONFIG = AppConfig(
         Region,
         User,
         Incident,
+        Assessment,
         Report,
         ReportPhoto,
         ReportStatusChange,

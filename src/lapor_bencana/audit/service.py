@@ -19,7 +19,7 @@ from typing import Any
 from piccolo.engine.base import Engine
 from piccolo.engine.sqlite import TransactionType
 
-from lapor_bencana import timeutil
+from lapor_bencana import database, timeutil
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.audit.chain import GENESIS_HASH, canonical_json, event_hash, plain
 from lapor_bencana.audit.tables import AuditEvent, AuditHead
@@ -115,14 +115,12 @@ async def transaction() -> AsyncIterator[None]:
     Inside a transaction already open, it joins that one.
     """
     engine = _engine()
-    if engine.engine_type == "sqlite":
-        async with engine.transaction(transaction_type=TransactionType.immediate):
+    async with database.write_transaction(engine):
+        if engine.engine_type == "sqlite":
             _require_write_lock(engine)
-            yield
-    else:
-        async with engine.transaction():
+        else:
             await engine.run_ddl(f"SELECT pg_advisory_xact_lock({ADVISORY_LOCK_KEY})")
-            yield
+        yield
 
 
 def _require_write_lock(engine: Engine) -> None:

@@ -17,7 +17,8 @@ from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service, status
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS
 from lapor_bencana.reports.tables import ReportSource
-from lapor_bencana.reports.validation import COUNT_LABELS, validate
+from lapor_bencana.impact import COUNT_LABELS
+from lapor_bencana.reports.validation import validate
 from lapor_bencana.timeutil import now
 
 # Five photos of at most 10 MB each, plus the fields.

@@ -11,15 +11,8 @@ from dataclasses import dataclass
 from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
 
 from lapor_bencana.hazards import HAZARDS
-from lapor_bencana.reports.validation import (
-    HOUSE_COUNTS,
-    INDONESIA_BOUNDS,
-    MAX_ACCURACY_M,
-    MAX_HOUSES,
-    MAX_PEOPLE,
-    PEOPLE_COUNTS,
-    TEXT_LIMITS,
-)
+from lapor_bencana.impact import HOUSE_COUNTS, PEOPLE_COUNTS
+from lapor_bencana.reports.validation import INDONESIA_BOUNDS, MAX_ACCURACY_M, MAX_HOUSES, MAX_PEOPLE, TEXT_LIMITS
 
 
 def _count(maximum: int) -> Schema:

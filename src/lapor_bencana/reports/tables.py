@@ -6,6 +6,7 @@ from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from lapor_bencana.accounts.tables import User
+from lapor_bencana.impact import ImpactCounts
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.regions.tables import Region
 
@@ -32,7 +33,15 @@ class LocationSource(StrEnum):
     PHOTO = "foto"
 
 
-class Report(Table, tablename="report"):
+class RejectionReason(StrEnum):
+    NONE = ""
+    HOAX = "hoaks"
+    DUPLICATE = "duplikat"
+    NOT_A_DISASTER = "bukan_bencana"
+    OUTSIDE_AREA = "luar_wilayah"
+
+
+class Report(ImpactCounts, Table, tablename="report"):
     """What one person (or gateway) told us; coordinators turn reports into incidents."""
 
     code = Varchar(length=16, unique=True)
@@ -55,19 +64,11 @@ class Report(Table, tablename="report"):
     source = Varchar(length=16, choices=ReportSource, default=ReportSource.WARGA)
     status = Varchar(length=16, choices=ReportStatus, default=ReportStatus.BARU)
     incident = ForeignKey(references=Incident, null=True)
-    dead = Integer(null=True, default=None)
-    missing = Integer(null=True, default=None)
-    injured = Integer(null=True, default=None)
-    displaced = Integer(null=True, default=None)
-    affected_families = Integer(null=True, default=None)
-    affected_people = Integer(null=True, default=None)
-    houses_heavily_damaged = Integer(null=True, default=None)
-    houses_moderately_damaged = Integer(null=True, default=None)
-    houses_lightly_damaged = Integer(null=True, default=None)
-    infants = Integer(null=True, default=None)
-    elderly = Integer(null=True, default=None)
-    pregnant = Integer(null=True, default=None)
-    disabled = Integer(null=True, default=None)
+    # Triage: who checks on site, and why a report was not followed up.
+    assigned_officer = ForeignKey(references=User, null=True)
+    rejection_reason = Varchar(length=16, choices=RejectionReason, default=RejectionReason.NONE)
+    rejection_note = Varchar(length=300, default="")
+    triaged_at = Timestamptz(null=True, default=None)
     is_demo = Boolean(default=False)
 
 

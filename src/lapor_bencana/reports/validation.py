@@ -16,34 +16,13 @@ from zoneinfo import ZoneInfo
 
 from lapor_bencana.accounts.service import PHONE_PATTERN, normalise_phone
 from lapor_bencana.hazards import get_hazard
-from lapor_bencana.i18n import N_
+from lapor_bencana.impact import COUNT_FIELDS, HOUSE_COUNTS, PEOPLE_COUNTS
 from lapor_bencana.i18n import gettext as _
 
 # A regency has at most a few hundred thousand people; a figure above this is a typo or abuse.
 MAX_PEOPLE = 1_000_000
 MAX_HOUSES = 500_000
 TEXT_LIMITS = {"address": 300, "description": 2000, "reporter_name": 120}
-PEOPLE_COUNTS = (
-    "dead", "missing", "injured", "displaced", "affected_families", "affected_people",
-    "infants", "elderly", "pregnant", "disabled",
-)
-HOUSE_COUNTS = ("houses_heavily_damaged", "houses_moderately_damaged", "houses_lightly_damaged")
-COUNT_FIELDS = PEOPLE_COUNTS + HOUSE_COUNTS
-COUNT_LABELS = {
-    "dead": N_("Meninggal"),
-    "missing": N_("Hilang"),
-    "injured": N_("Luka-luka"),
-    "displaced": N_("Mengungsi"),
-    "affected_families": N_("Keluarga terdampak (KK)"),
-    "affected_people": N_("Jiwa terdampak"),
-    "houses_heavily_damaged": N_("Rumah rusak berat"),
-    "houses_moderately_damaged": N_("Rumah rusak sedang"),
-    "houses_lightly_damaged": N_("Rumah rusak ringan"),
-    "infants": N_("Bayi dan balita"),
-    "elderly": N_("Lansia"),
-    "pregnant": N_("Ibu hamil"),
-    "disabled": N_("Penyandang disabilitas"),
-}
 # A clock on a phone may run a little fast; a report from the future beyond that is refused.
 FUTURE_TOLERANCE = timedelta(minutes=15)
 OLDEST_REPORTABLE = timedelta(days=365)
