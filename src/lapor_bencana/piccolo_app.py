@@ -9,6 +9,7 @@ from lapor_bencana.needs.tables import StandardsVersion
 from lapor_bencana.paths import MIGRATIONS_DIR
 from lapor_bencana.regions.tables import Region
 from lapor_bencana.reports.tables import Report, ReportPhoto, ReportStatusChange
+from lapor_bencana.volunteers.tables import CallForHelp, CallRecipient, VolunteerProfile
 
 APP_NAME = "lapor"
 
@@ -26,6 +27,9 @@ APP_CONFIG = AppConfig(
         AuditEvent,
         AuditHead,
         StandardsVersion,
+        VolunteerProfile,
+        CallForHelp,
+        CallRecipient,
     ],
     migration_dependencies=[],
     commands=[],
