@@ -17,8 +17,8 @@ class VolunteerProfile(Table, tablename="volunteer_profile"):
     skills = Integer(default=0)  # bits of volunteers.skills.SKILLS
     home_district = Varchar(length=8, default="", index=True)  # kecamatan code, e.g. 63.11.06
     home_village = ForeignKey(references=Region, null=True)
-    # Indexed for the bounding-box pre-filter of "who is near this incident".
-    latitude = Float(null=True, default=None, index=True)
+    # Covered by the index volunteer_profile_position (see its migration) for "who is near".
+    latitude = Float(null=True, default=None)
     longitude = Float(null=True, default=None)
     radius_km = Float(default=15.0)
     available = Boolean(default=True, index=True)
