@@ -17,7 +17,6 @@ from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service, status
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS
 from lapor_bencana.reports.tables import ReportSource
-from lapor_bencana.impact import COUNT_LABELS
 from lapor_bencana.reports.validation import validate
 from lapor_bencana.timeutil import now
 
@@ -39,7 +38,6 @@ async def _form_page(request: Request, values: dict[str, Any], errors: dict[str,
             "errors": errors,
             "idempotency_key": values.get("idempotency_key") or str(uuid.uuid4()),
             "max_photos": MAX_PHOTOS,
-            "count_labels": COUNT_LABELS,
         },
         status_code=status_code,
     )

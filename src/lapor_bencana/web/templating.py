@@ -12,7 +12,7 @@ from jinja2 import Environment
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from lapor_bencana import i18n
+from lapor_bencana import i18n, labels
 from lapor_bencana.hazards import HAZARDS, HAZARDS_BY_CODE
 from lapor_bencana.paths import STATIC_DIR, TEMPLATES_DIR
 
@@ -41,6 +41,7 @@ def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
             locales=i18n.LOCALES,
             current_locale=i18n.current_locale.get,
             regency_name=regency_name,
+            **labels.TEMPLATE_GLOBALS,
         )
         env.filters["datetime"] = format_datetime
 
