@@ -2,7 +2,7 @@
 
 from piccolo.conf.apps import AppConfig
 
-from lapor_bencana.accounts.tables import User
+from lapor_bencana.accounts.tables import SignInThrottle, User, WebSession
 from lapor_bencana.audit.tables import AuditEvent, AuditHead
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.needs.tables import StandardsVersion
@@ -18,6 +18,8 @@ APP_CONFIG = AppConfig(
     table_classes=[
         Region,
         User,
+        WebSession,
+        SignInThrottle,
         Incident,
         Report,
         ReportPhoto,
