@@ -45,6 +45,11 @@ async def make_user(
     return user
 
 
+def client_of(app) -> httpx.AsyncClient:
+    """Another browser on the same app."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+
+
 async def csrf_token(client: httpx.AsyncClient) -> str:
     """The token of the client's CSRF cookie, as the app's forms carry it (the report form always has one)."""
     page = await client.get("/lapor")

@@ -9,13 +9,13 @@ from lapor_bencana.accounts import service
 from lapor_bencana.accounts.sessions import DatabaseStore
 from lapor_bencana.accounts.tables import Role, WebSession
 from lapor_bencana.app import create_app
-from tests.accounts import csrf_token, make_user, post_form, session_cookie, session_rows, sign_in
+from tests.accounts import client_of, csrf_token, make_user, post_form, session_cookie, session_rows, sign_in
 
 REPORT = {"hazard": "banjir", "village_code": "63.11.06.2005"}
 
 
 def with_cookie(app, session_id: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver")
+    client = client_of(app)
     client.cookies.set("session", session_id)
     return client
 
@@ -137,10 +137,7 @@ async def test_each_visit_pushes_the_expiry_back(client, clock):
 async def test_expired_sessions_are_swept_away_at_each_sign_in(app, clock):
     await make_user("budi")
     await make_user("siti")
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://t") as first, httpx.AsyncClient(
-        transport=transport, base_url="http://t"
-    ) as second:
+    async with client_of(app) as first, client_of(app) as second:
         await sign_in(first, "budi")
         clock.advance(days=15)
         await sign_in(second, "siti")
