@@ -176,7 +176,7 @@ async def test_sign_in_returns_to_the_page_that_asked_for_it(client):
 async def test_sign_in_never_sends_anyone_to_another_site(client, target):
     await make_user("siti", Role.KOORDINATOR)
     response = await sign_in(client, "siti", next=target)
-    assert response.headers["location"] == "/"
+    assert response.headers["location"] == "/koordinator"
 
 
 async def test_the_sign_in_page_sends_a_signed_in_person_on(client):

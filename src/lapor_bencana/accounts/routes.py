@@ -10,6 +10,7 @@ from litestar.response import Redirect, Template
 
 from lapor_bencana.accounts import service, sessions, signin
 from lapor_bencana.accounts.service import AccountError
+from lapor_bencana.accounts.tables import User
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.web.access import OWN_PASSWORD, PASSWORD_PATH, PUBLIC, SIGN_IN_PATH, SIGNED_IN, current_user, home_of
 from lapor_bencana.web.pages import safe_next
@@ -24,18 +25,20 @@ async def form_values(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-def _destination(user, wanted: str | None) -> str:
+def _wanted(target: str | None) -> str:
+    """The page on this site that the person asked for before signing in, or ''."""
+    return target if target and safe_next(target) == target else ""
+
+
+def _destination(user: User, wanted: str | None) -> str:
     if user.password_temporary:
         return PASSWORD_PATH
-    return safe_next(wanted) if wanted else home_of(user)
+    return _wanted(wanted) or home_of(user)
 
 
 def _sign_in_page(values: dict[str, Any], problem: str = "", status_code: int = 200) -> Template:
-    return Template(
-        "pages/sign_in.html",
-        context={"values": values, "problem": problem, "next": safe_next(values.get("next")) if values.get("next") else ""},
-        status_code=status_code,
-    )
+    context = {"values": values, "problem": problem, "next": _wanted(values.get("next"))}
+    return Template("pages/sign_in.html", context=context, status_code=status_code)
 
 
 @get(SIGN_IN_PATH, opt={"access": PUBLIC}, include_in_schema=False)
@@ -55,8 +58,8 @@ async def sign_in(request: Request) -> Template | Redirect:
         now=request.app.state.clock(),
     )
     if result.user is None:
-        return _sign_in_page({"identifier": values.get("identifier", ""), "next": values.get("next")},
-                             result.problem, status_code=422)
+        kept = {"identifier": values.get("identifier", ""), "next": values.get("next")}
+        return _sign_in_page(kept, result.problem, status_code=422)
     # Signing in is rare enough, and frequent enough, to sweep away sessions nobody came back to.
     await sessions.store_of(request).delete_expired()
     sessions.begin(request, result.user.id)
@@ -82,6 +85,8 @@ async def register_page(request: Request) -> Template | Redirect:
 
 @post("/daftar", opt={"access": PUBLIC}, include_in_schema=False)
 async def register(request: Request) -> Template | Redirect:
+    if user := current_user(request):
+        return Redirect(home_of(user), status_code=303)
     values = await form_values(request)
     kept = {name: values.get(name, "") for name in ("full_name", "phone", "organisation")}
     if values.get("password", "") != values.get("password_repeat", ""):
@@ -102,8 +107,8 @@ async def own_account(request: Request) -> Template:
 
 
 def _password_page(errors: dict[str, str], changed: bool = False, status_code: int = 200) -> Template:
-    return Template("pages/change_password.html", context={"errors": errors, "changed": changed},
-                    status_code=status_code)
+    context = {"errors": errors, "changed": changed}
+    return Template("pages/change_password.html", context=context, status_code=status_code)
 
 
 @get(PASSWORD_PATH, opt={"access": OWN_PASSWORD}, include_in_schema=False)
