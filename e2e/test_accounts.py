@@ -32,7 +32,9 @@ def fits_the_screen(page: Page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth") <= 360
 
 
-def test_a_coordinator_approves_a_volunteer_who_registered_on_a_phone(page: Page, phone: Page, demo_server, console_errors):
+def test_a_coordinator_approves_a_volunteer_who_registered_on_a_phone(
+    page: Page, phone: Page, demo_server, console_errors
+):
     name = f"Relawan Uji {secrets.token_hex(3)}"
     number = "0813" + "".join(secrets.choice("0123456789") for _ in range(8))
 

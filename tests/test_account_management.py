@@ -51,7 +51,8 @@ async def test_a_coordinator_cannot_create_an_admin_or_another_coordinator(clien
     form = await client.get("/koordinator/akun/baru")
     assert 'value="admin"' not in form.text and 'value="koordinator"' not in form.text
     for role in ("admin", "koordinator"):
-        response = await post_form(client, "/koordinator/akun/baru", {"full_name": "X", "username": "x" + role, "role": role})
+        form = {"full_name": "X", "username": "x" + role, "role": role}
+        response = await post_form(client, "/koordinator/akun/baru", form)
         assert response.status_code == 403
         assert "Anda tidak boleh memberi peran ini." in response.text
     assert not await User.exists().where(User.username.like("x%")).run()
@@ -85,7 +86,7 @@ async def test_a_created_account_gets_a_temporary_password_shown_once_and_must_c
         changed = await post_form(
             officer,
             "/akun/kata-sandi",
-            {"current_password": password, "new_password": "punya-ani-sendiri", "new_password_repeat": "punya-ani-sendiri"},
+            {"current_password": password, "new_password": "milik-ani-99", "new_password_repeat": "milik-ani-99"},
         )
         assert "Kata sandi sudah diganti." in changed.text
         assert (await officer.get("/relawan")).status_code == 200
@@ -107,7 +108,8 @@ async def test_deactivating_signs_the_account_out_and_reactivating_lets_it_back_
     volunteer = await make_user("budi")
     async with client_of(app) as phone:
         await sign_in(phone, "budi")
-        response = await post_form(client, f"/koordinator/akun/{volunteer.id}/nonaktifkan", {"next": "/koordinator/akun"})
+        back = {"next": "/koordinator/akun"}
+        response = await post_form(client, f"/koordinator/akun/{volunteer.id}/nonaktifkan", back)
         assert response.headers["location"] == "/koordinator/akun"
         assert (await phone.get("/relawan")).status_code == 303
         assert "dinonaktifkan" in (await sign_in(phone, "budi")).text
@@ -157,7 +159,8 @@ async def test_field_officers_cannot_manage_accounts(client):
 
 
 async def test_the_audit_trail_holds_every_change_and_never_a_password(client, admin):
-    created = await post_form(client, "/koordinator/akun/baru", {"full_name": "Ani", "username": "ani", "role": "relawan"})
+    form = {"full_name": "Ani", "username": "ani", "role": "relawan"}
+    created = await post_form(client, "/koordinator/akun/baru", form)
     account = await User.objects().where(User.username == "ani").first().run()
     for action in ("setujui", "nonaktifkan", "aktifkan", "reset-sandi"):
         await post_form(client, f"/koordinator/akun/{account.id}/{action}")
