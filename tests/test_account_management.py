@@ -139,6 +139,13 @@ async def test_a_coordinator_cannot_touch_admins_other_coordinators_or_itself(cl
         assert await actions_on(other) == ["user.create"]
 
 
+async def test_approving_twice_records_one_approval(client, coordinator):
+    volunteer = await make_user("budi", approved=False)
+    for _ in range(2):
+        assert (await post_form(client, f"/koordinator/akun/{volunteer.id}/setujui")).status_code == 303
+    assert await actions_on(volunteer) == ["user.create", "user.approve"]
+
+
 async def test_an_unknown_account_is_a_404(client, coordinator):
     assert (await post_form(client, "/koordinator/akun/99999/setujui")).status_code == 404
 
@@ -162,12 +169,11 @@ async def test_the_audit_trail_holds_every_change_and_never_a_password(client, a
     form = {"full_name": "Ani", "username": "ani", "role": "relawan"}
     created = await post_form(client, "/koordinator/akun/baru", form)
     account = await User.objects().where(User.username == "ani").first().run()
-    for action in ("setujui", "nonaktifkan", "aktifkan", "reset-sandi"):
+    for action in ("nonaktifkan", "aktifkan", "reset-sandi"):
         await post_form(client, f"/koordinator/akun/{account.id}/{action}")
     await post_form(client, f"/koordinator/akun/{account.id}/peran", {"role": "koordinator"})
     assert await actions_on(account) == [
         "user.create",
-        "user.approve",
         "user.deactivate",
         "user.reactivate",
         "user.password_reset",

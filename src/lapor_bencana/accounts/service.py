@@ -239,16 +239,18 @@ async def _change(
     before = audited_values(target)
     for column, value in changes.items():
         setattr(target, column._meta.name, value)
+    old, new = audit.changed_fields(before, audited_values(target))
+    if not new:
+        return  # a second click on the same button changes nothing and records nothing
     async with audit.transaction():
         await User.update(dict(changes)).where(User.id == target.id).run()
-        old, new = audit.changed_fields(before, audited_values(target))
         await audit.record(
             action=action,
             entity_type="user",
             entity_id=target.id,
             actor=actor,
-            before=old or None,
-            after=new or None,
+            before=old,
+            after=new,
             client_address=client_address,
         )
 
