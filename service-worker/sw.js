@@ -11,6 +11,8 @@ var OFFLINE_PAGE = "/offline";
 var NETWORK_TIMEOUT_MS = 6000;
 // Only public pages are kept: a coordinator's pages hold personal data and must not linger.
 var CACHEABLE_PAGE = /^\/($|lapor$|offline$|laporan\/|wilayah\/)/;
+// Pages rendered for a signed-in person (their name in the header) come with no-store.
+var NOT_STORED = /no-store/;
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(self.LAPOR.precache); }));
@@ -63,7 +65,7 @@ function cacheFirst(request) {
 
 function networkFirst(request, url, event) {
   var fromNetwork = fetch(request).then(function (response) {
-    if (response.ok && CACHEABLE_PAGE.test(url.pathname)) {
+    if (response.ok && CACHEABLE_PAGE.test(url.pathname) && !NOT_STORED.test(response.headers.get("Cache-Control") || "")) {
       var copy = response.clone();
       event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.put(request, copy); }));
     }

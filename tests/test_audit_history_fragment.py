@@ -36,7 +36,8 @@ async def test_the_fragment_lists_an_entitys_events_newest_first_in_local_time(a
     await record_incident_story(monkeypatch)
     html = await render(app, "incident", 7)
     assert 'aria-label="Riwayat perubahan"' in html
-    assert html.index('data-audit-seq="2"') < html.index('data-audit-seq="1"')
+    # Event 1 is the creation of Siti's account; the incident's are 2 and 3.
+    assert html.index('data-audit-seq="3"') < html.index('data-audit-seq="2"')
     assert "11.45" in html and "10.30" in html
     assert '<time datetime="2026-01-05T03:45:00+00:00">' in html
     assert "siti" in html and "warga" in html

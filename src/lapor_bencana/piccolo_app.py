@@ -2,7 +2,7 @@
 
 from piccolo.conf.apps import AppConfig
 
-from lapor_bencana.accounts.tables import User
+from lapor_bencana.accounts.tables import SignInThrottle, User, WebSession
 from lapor_bencana.audit.tables import AuditEvent, AuditHead
 from lapor_bencana.incidents.tables import Assessment, Incident
 from lapor_bencana.needs.tables import StandardsVersion
@@ -19,6 +19,8 @@ APP_CONFIG = AppConfig(
     table_classes=[
         Region,
         User,
+        WebSession,
+        SignInThrottle,
         Incident,
         Assessment,
         Report,

@@ -32,15 +32,19 @@
     });
   }
 
-  // entry: {key, fields, photos: [Blob], code (set once created), photosSent (count)}.
+  // entry: {key, fields, photos: [Blob], code (set once created), photosSent (count), csrfToken}.
+  // csrfToken, the page's CSRF token, lets the server credit the report to the signed-in officer;
+  // without it (or with a stale one) the report is still accepted, as anyone's.
   // onStep(entry) is called after each step so a caller can persist progress.
   function deliver(entry, options) {
     options = options || {};
     var transport = options.transport || fetchTransport;
     var onStep = options.onStep || function () { return Promise.resolve(); };
+    var headers = { "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": entry.key };
+    if (entry.csrfToken) headers["x-csrftoken"] = entry.csrfToken;
     var created = entry.code ? Promise.resolve() : send(transport, "/api/v1/reports", {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": entry.key },
+      headers: headers,
       body: JSON.stringify(entry.fields),
       credentials: "same-origin",
     }).then(function (response) {

@@ -213,7 +213,8 @@
     var sizes = blobs.map(function (blob) { return blob.size; });
     var total = Math.max(1, sizes.reduce(function (a, b) { return a + b; }, 0));
     function sentBefore(index) { return sizes.slice(0, index).reduce(function (a, b) { return a + b; }, 0); }
-    var entry = { key: keyInput.value, fields: collectFields(), photos: blobs };
+    var csrfInput = form.querySelector("input[name=_csrf_token]");
+    var entry = { key: keyInput.value, fields: collectFields(), photos: blobs, csrfToken: csrfInput ? csrfInput.value : null };
 
     submitButton.disabled = true;
     progressBox.hidden = false;

@@ -43,7 +43,7 @@
       return blob.arrayBuffer().then(function (buffer) { return { buffer: buffer, type: blob.type || "image/jpeg" }; });
     })).then(function (photos) {
       var stored = {
-        key: entry.key, fields: entry.fields, photos: photos, code: entry.code || null,
+        key: entry.key, fields: entry.fields, photos: photos, code: entry.code || null, csrfToken: entry.csrfToken || null,
         photosSent: entry.photosSent || 0, createdAt: Date.now(), attempts: 0, rejected: null,
       };
       return withStore("outbox", "readwrite", function (store) { store.put(stored); });
@@ -76,7 +76,7 @@
 
   function deliverOne(stored) {
     var live = {
-      key: stored.key, fields: stored.fields, code: stored.code, photosSent: stored.photosSent,
+      key: stored.key, fields: stored.fields, code: stored.code, photosSent: stored.photosSent, csrfToken: stored.csrfToken,
       photos: stored.photos.map(function (photo) { return new Blob([photo.buffer], { type: photo.type }); }),
     };
     return LaporDelivery.deliver(live, {

@@ -14,6 +14,9 @@ from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
 from lapor_bencana import audit, live
+from lapor_bencana.accounts import service as account_service
+from lapor_bencana.accounts.management import account_card_context
+from lapor_bencana.accounts.service import STAFF_ROLES
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents import assessments, queries, triage
 from lapor_bencana.incidents.duplicates import candidates_for
@@ -23,7 +26,7 @@ from lapor_bencana.needs.service import current_standards
 from lapor_bencana.regions import service as regions
 from lapor_bencana.reports import service as report_service
 from lapor_bencana.reports.tables import RejectionReason, Report, ReportSource, ReportStatus
-from lapor_bencana.web.access import STAFF, FIELD, current_user
+from lapor_bencana.web.access import FIELD, STAFF, current_user
 
 STAFF_ONLY = {"access": STAFF}
 
@@ -40,7 +43,10 @@ async def _form(request: Request) -> dict[str, str]:
 @get("/koordinator", opt=STAFF_ONLY, include_in_schema=False)
 async def desk(request: Request) -> Template:
     filters = queries.QueueFilter.from_query(dict(request.query_params))
+    actor = current_user(request)
     context = {
+        "pending": await account_service.pending_accounts(actor),
+        **account_card_context(request, actor),
         "filters": filters,
         "reports": await queries.queue(filters),
         "incidents": await queries.open_incidents(),
@@ -232,7 +238,7 @@ async def record_assessment(request: Request, code: FromPath[str]) -> Response |
     if errors:
         return await _after_incident_action(request, incident, next(iter(errors.values())))
     user = current_user(request)
-    await assessments.record(incident.id, values, _context(request), verified=user.role in ("koordinator", "admin"))
+    await assessments.record(incident.id, values, _context(request), verified=user.role in STAFF_ROLES)
     return await _after_incident_action(request, incident)
 
 

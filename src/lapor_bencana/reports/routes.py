@@ -15,6 +15,7 @@ from lapor_bencana.regions import service as regions
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service, status
+from lapor_bencana.reports.attribution import reporter_of
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS
 from lapor_bencana.reports.tables import ReportSource
 from lapor_bencana.reports.validation import validate
@@ -56,14 +57,17 @@ async def submit_report_form(request: Request) -> Response | Template:
     uploads = [item for item in form.getall("photos", []) if isinstance(item, UploadFile) and item.filename]
     blobs = [await upload.read() for upload in uploads]
     state = request.app.state
+    # The CSRF middleware has checked this post, so its session is the sender's own.
+    source, reporter_id = reporter_of(request, anonymous=ReportSource.WARGA)
     outcome = await intake.submit(
         values,
         blobs,
         regency_code=state.settings.regency_code,
         local_zone=state.local_zone,
         store=state.blob_store,
-        source=ReportSource.WARGA,
+        source=source,
         idempotency_key=values.get("idempotency_key") or None,
+        reporter_id=reporter_id,
     )
     if outcome.errors:
         return await _form_page(request, values, outcome.errors, status_code=422)

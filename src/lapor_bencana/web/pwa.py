@@ -42,7 +42,7 @@ def manifest(regency_name: str) -> dict:
     }
 
 
-@get("/manifest.webmanifest", opt={"access": "public"}, include_in_schema=False)
+@get("/manifest.webmanifest", opt={"access": "public", "skip_session": True}, include_in_schema=False)
 async def manifest_route(request: Request) -> Response[dict]:
     return Response(
         manifest(request.app.state.regency_name),
@@ -81,7 +81,7 @@ def worker_preamble(district_codes: list[str], release: str) -> str:
     return f"self.LAPOR = {json.dumps(config)};\n{worker_source}"
 
 
-@get("/sw.js", opt={"access": "public"}, include_in_schema=False)
+@get("/sw.js", opt={"access": "public", "skip_session": True}, include_in_schema=False)
 async def service_worker(request: Request) -> Response:
     state = request.app.state
     districts = await regions.districts(state.settings.regency_code)
@@ -94,6 +94,6 @@ async def service_worker(request: Request) -> Response:
     )
 
 
-@get("/offline", opt={"access": "public"}, include_in_schema=False)
+@get("/offline", opt={"access": "public", "skip_session": True}, include_in_schema=False)
 async def offline_page() -> Template:
     return Template("pages/offline.html")
