@@ -12,6 +12,7 @@ from litestar.params import FromPath
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from lapor_bencana import live
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service
 from lapor_bencana.reports.attribution import reporter_of
@@ -90,6 +91,8 @@ async def create_report(request: Request) -> Response:
     if outcome.errors:
         return _invalid(outcome.errors)
     created = outcome.created
+    if created.is_new:
+        live.publish(request, "report-changed", report=created.report.id)
     body = public_json(await service.public_view(created.report))
     return Response(body, status_code=HTTP_201_CREATED if created.is_new else HTTP_200_OK)
 

@@ -12,6 +12,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from lapor_bencana.regions import service as regions
+from lapor_bencana import live
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service, status
@@ -71,6 +72,8 @@ async def submit_report_form(request: Request) -> Response | Template:
     )
     if outcome.errors:
         return await _form_page(request, values, outcome.errors, status_code=422)
+    if outcome.created.is_new:
+        live.publish(request, "report-changed", report=outcome.created.report.id)
     return Redirect(f"/laporan/{outcome.created.report.code}?baru=1", status_code=303)
 
 
