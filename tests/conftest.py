@@ -19,12 +19,14 @@ import httpx
 import pytest
 from argon2 import PasswordHasher
 from litestar import Litestar
+from tests.push_service import PushService
 
 from lapor_bencana import database
 from lapor_bencana.accounts import passwords
 from lapor_bencana.app import create_app
 from lapor_bencana.config import Settings
 from lapor_bencana.piccolo_app import APP_CONFIG
+from lapor_bencana.push.vapid import keys_from_text
 from lapor_bencana.regions.importer import import_regency
 from lapor_bencana.regions.tables import Region
 from tests.accounts import Clock
@@ -119,6 +121,8 @@ def settings(database_url, tmp_path) -> Settings:
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         regency_code=REGENCY,
         testing=True,
+        # Tests that deliver push messages start a worker of their own.
+        push_worker_embedded=False,
     )
 
 
@@ -140,3 +144,12 @@ async def client(app) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+async def push_service(settings) -> AsyncIterator[PushService]:
+    """A local push service that accepts the app's VAPID key (see push_service.py)."""
+    service = PushService(keys_from_text(settings.effective_vapid_private_key).application_server_key)
+    await service.start()
+    yield service
+    await service.stop()

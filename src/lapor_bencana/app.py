@@ -20,6 +20,8 @@ from lapor_bencana.accounts import routes as account_routes
 from lapor_bencana.accounts import sessions
 from lapor_bencana.config import Settings, load_settings
 from lapor_bencana.paths import STATIC_DIR
+from lapor_bencana.push import routes as push_routes
+from lapor_bencana.push import worker as push_worker
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
 from lapor_bencana.incidents import routes as desk
@@ -53,7 +55,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.start(engine)
         try:
-            yield
+            async with push_worker.embedded(settings):
+                yield
         finally:
             await database.stop(engine)
 
@@ -110,6 +113,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             account_management.reactivate_account,
             account_management.change_account_role,
             account_management.reset_account_password,
+            push_routes.public_key,
             static_files,
         ],
         guards=[access.guard],

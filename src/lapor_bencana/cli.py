@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import getpass
+import signal
 import warnings
 from collections.abc import Awaitable, Callable
 from pathlib import Path
@@ -194,3 +196,58 @@ def verify_audit() -> None:
         )
     # The head hash, noted somewhere else, later proves that the whole chain was not rewritten.
     click.echo(f"The audit trail is intact: {result.count} event(s), chain head {result.head_hash}.")
+
+
+@main.group(help="The Web Push (VAPID) key browsers subscribe with.")
+def vapid() -> None:
+    pass
+
+
+@vapid.command("generate", help="Create the VAPID key in the data directory (done on first run otherwise).")
+def vapid_generate() -> None:
+    from lapor_bencana.push.vapid import keys_from_text
+
+    settings = _settings()
+    if settings.vapid_private_key:
+        raise click.ClickException("LAPOR_VAPID_PRIVATE_KEY is set: that key is used and none is generated.")
+    path = settings.data_dir / "vapid_private_key"
+    if path.exists():
+        raise click.ClickException(
+            f"A VAPID key already exists in {path}. Every browser subscription is bound to it; "
+            "delete the file first only if you mean to cut them all off."
+        )
+    try:
+        key = keys_from_text(settings.effective_vapid_private_key)
+    except OSError as error:
+        raise click.ClickException(f"Cannot write the VAPID key in {path}: {error.strerror}") from None
+    click.echo(f"Created the VAPID key in {path} (readable by its owner only).")
+    click.echo(f"Application server key: {key.application_server_key}")
+
+
+@main.group(help="Web Push delivery.")
+def push() -> None:
+    pass
+
+
+@push.command("worker", help="Send queued push messages until stopped (Ctrl-C or SIGTERM).")
+def push_worker() -> None:
+    from lapor_bencana.push.worker import Worker
+
+    settings = _settings()
+    worker = Worker(settings)
+    # The embedded worker runs on uvicorn's event loop, which is uvloop when installed; so does this.
+    with contextlib.suppress(ImportError):
+        import uvloop
+
+        asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
+
+    async def work() -> None:
+        loop = asyncio.get_running_loop()
+        for stop_signal in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(stop_signal, worker.stop)
+        click.echo(f"Push worker {worker.id} started.")
+        await worker.run()
+
+    with_database(settings, work)
+    counts = ", ".join(f"{count} {outcome}" for outcome, count in sorted(worker.outcomes.items()))
+    click.echo(f"Push worker stopped ({counts or 'nothing sent'}).")

@@ -7,17 +7,29 @@ so a fresh install works and keeps working across restarts.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from functools import cached_property
 from pathlib import Path
+from typing import Annotated
 
 import structlog
-from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import Field, ValidationInfo, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 log = structlog.get_logger(__name__)
 
 REGION_CODE_PATTERN = r"^\d{2}(\.\d{2}){0,2}(\.\d{4})?$"
+VAPID_SUBJECT_PATTERN = re.compile(r"^(mailto:[^@\s]+@[\w-]+(\.[\w-]+)+|https://[\w-]+(\.[\w-]+)+)$")
+
+# The push services of the browsers volunteers use: Chrome and other Chromium browsers (FCM),
+# Firefox (Mozilla autopush), Edge (Windows Push Notification Services) and Safari (Apple).
+DEFAULT_PUSH_HOSTS = (
+    "fcm.googleapis.com",
+    "*.push.services.mozilla.com",
+    "*.notify.windows.com",
+    "web.push.apple.com",
+)
 
 
 class Settings(BaseSettings):
@@ -38,12 +50,57 @@ class Settings(BaseSettings):
     debug: bool = False
     # Set only by the test suite: lets push subscriptions point at a local push service.
     testing: bool = False
+    # The server sends a request to whatever address a subscription names: only these push
+    # services are accepted ("*.example.com" means its subdomains). Comma-separated in the variable.
+    push_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = DEFAULT_PUSH_HOSTS
+    # Run the push worker inside the app; turn off where `lapor push worker` processes send instead.
+    push_worker_embedded: bool = True
+    push_concurrency: int = Field(default=50, ge=1, le=1000)
+    push_batch_size: int = Field(default=200, ge=1, le=5000)
+    push_timeout_s: float = Field(default=10.0, gt=0)
+    push_lease_s: float = Field(default=120.0, gt=0)
+    push_poll_s: float = Field(default=1.0, gt=0)
+    push_retry_base_s: float = Field(default=10.0, gt=0)
 
     @field_validator("database_url")
     @classmethod
     def _known_scheme(cls, value: str) -> str:
         if value and not value.startswith(("sqlite://", "postgres://", "postgresql://")):
             raise ValueError("LAPOR_DATABASE_URL must start with sqlite:// or postgresql://")
+        return value
+
+    @field_validator("vapid_private_key")
+    @classmethod
+    def _readable_vapid_key(cls, value: str) -> str:
+        from lapor_bencana.push.vapid import load_private_key
+
+        if value:
+            load_private_key(value)
+        return value
+
+    @field_validator("vapid_subject")
+    @classmethod
+    def _contactable_subject(cls, value: str) -> str:
+        # RFC 8292 §2.1: the "sub" claim is a mailto: or https: contact for the push service
+        # (py-vapid refuses to sign with anything else, so a bad one must stop the start-up).
+        if not VAPID_SUBJECT_PATTERN.match(value):
+            raise ValueError("must be a mailto: address or an https:// site, e.g. mailto:dinsos@balangankab.go.id")
+        return value
+
+    @field_validator("push_allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value):
+        if isinstance(value, str):
+            value = value.split(",")
+        return tuple(host.strip().lower() for host in value if host.strip())
+
+    @field_validator("push_lease_s")
+    @classmethod
+    def _lease_outlasts_a_request(cls, value: float, info: ValidationInfo) -> float:
+        # A claimed job is sent, answered and recorded before its lease ends (see push.worker): a
+        # request takes up to one timeout, and the worker needs time besides to start and record it.
+        if value < 2 * info.data.get("push_timeout_s", 0):
+            raise ValueError("must be at least twice LAPOR_PUSH_TIMEOUT_S")
         return value
 
     @property
@@ -55,19 +112,36 @@ class Settings(BaseSettings):
         """The configured secret, or one generated once and stored in the data directory."""
         if self.secret_key:
             return self.secret_key
-        return _stored_secret(self.data_dir / "secret_key", lambda: secrets.token_urlsafe(48))
+        return _stored_secret(self.data_dir / "secret_key", lambda: secrets.token_urlsafe(48), "LAPOR_SECRET_KEY")
+
+    @cached_property
+    def effective_vapid_private_key(self) -> str:
+        """The configured Web Push key, or one generated once and stored in the data directory."""
+        from lapor_bencana.push.vapid import generate_private_key
+
+        if self.vapid_private_key:
+            return self.vapid_private_key
+        return _stored_secret(self.data_dir / "vapid_private_key", generate_private_key, "LAPOR_VAPID_PRIVATE_KEY")
 
 
-def _stored_secret(path: Path, generate) -> str:
+def _stored_secret(path: Path, generate, variable: str) -> str:
     if path.exists():
         return path.read_text().strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     value = generate()
-    # Created with owner-only permissions before anything is written into it.
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # Written in full to an owner-only file first, then linked into place: a process starting at the
+    # same moment either finds no file or the complete one, and the first link wins.
+    draft = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as handle:
         handle.write(value)
-    log.warning("secret generated", path=str(path), hint="set LAPOR_SECRET_KEY to manage it yourself")
+    try:
+        os.link(draft, path)
+    except FileExistsError:
+        return path.read_text().strip()
+    finally:
+        draft.unlink()
+    log.warning("secret generated", path=str(path), hint=f"set {variable} to manage it yourself")
     return value
 
 

@@ -7,6 +7,7 @@ from lapor_bencana.audit.tables import AuditEvent, AuditHead
 from lapor_bencana.incidents.tables import Assessment, Incident
 from lapor_bencana.needs.tables import StandardsVersion
 from lapor_bencana.paths import MIGRATIONS_DIR
+from lapor_bencana.push.tables import PushJob, PushSubscription
 from lapor_bencana.regions.tables import Region
 from lapor_bencana.reports.tables import Report, ReportPhoto, ReportStatusChange
 from lapor_bencana.volunteers.tables import CallForHelp, CallRecipient, VolunteerProfile
@@ -32,6 +33,8 @@ APP_CONFIG = AppConfig(
         VolunteerProfile,
         CallForHelp,
         CallRecipient,
+        PushSubscription,
+        PushJob,
     ],
     migration_dependencies=[],
     commands=[],

@@ -1,0 +1,273 @@
+"""The durable outbox of push messages: enqueueing, claiming with a lease, recording what happened.
+
+A job goes ``pending`` → ``sending`` (claimed by one worker until its lease ends) → ``sent``, ``gone``,
+``failed`` or ``expired``; a retry puts it back to ``pending`` with a later ``next_attempt_at``. A
+worker's results only apply to jobs it still holds, so a worker whose lease ran out cannot overwrite
+what another did since. A job whose worker died is claimed again when the lease ends.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import TransactionType
+
+from lapor_bencana.push.encryption import MAX_PLAINTEXT
+from lapor_bencana.push.tables import JobStatus, PushJob, PushSubscription, Urgency
+from lapor_bencana.timeutil import now
+
+# Long enough to get through the queue and a retry; FCM keeps a message at most four weeks.
+MIN_TTL_S = 60
+MAX_TTL_S = 28 * 24 * 3600
+# RFC 8030 §5.4: a topic is at most 32 characters of the URL-safe base64 alphabet.
+_TOPIC = re.compile(r"^[A-Za-z0-9_-]{1,32}$")
+# Bound on the ids in one statement, well inside SQLite's and PostgreSQL's parameter limits.
+CHUNK = 500
+LIVE = (JobStatus.PENDING, JobStatus.SENDING)
+
+
+@dataclass(frozen=True)
+class PushMessage:
+    """What to send. ``payload`` is the text the service worker receives (JSON by convention);
+    ``ttl`` is how long, in seconds, it is worth delivering."""
+
+    payload: str
+    ttl: int
+    urgency: Urgency = Urgency.NORMAL
+    topic: str | None = None
+    call_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if len(self.payload.encode()) > MAX_PLAINTEXT:
+            raise ValueError(f"a push payload holds at most {MAX_PLAINTEXT} bytes")
+        if not MIN_TTL_S <= self.ttl <= MAX_TTL_S:
+            raise ValueError(f"ttl must be between {MIN_TTL_S} and {MAX_TTL_S} seconds")
+        if self.topic is not None and not _TOPIC.match(self.topic):
+            raise ValueError("a topic is 1-32 characters of A-Z, a-z, 0-9, '-' and '_'")
+        Urgency(self.urgency)
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedJob:
+    id: int
+    attempts: int
+    payload: str
+    ttl: int
+    urgency: str
+    topic: str | None
+    created_at: datetime
+    # None when the subscription was removed after the job was claimed.
+    subscription_id: int | None
+    endpoint: str | None
+    p256dh: str | None
+    auth: str | None
+
+    def remaining_ttl(self, at: datetime) -> int:
+        return int(self.ttl - (at - self.created_at).total_seconds())
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one attempt. A ``pending`` outcome is a retry after ``retry_in`` seconds;
+    ``attempted`` is false for a job handed back unsent."""
+
+    status: JobStatus
+    http_status: int | None = None
+    error: str = ""
+    retry_in: float = 0.0
+    attempted: bool = True
+
+
+async def enqueue(message: PushMessage, subscription_ids: Iterable[int]) -> int:
+    """One job per subscription; answers how many were queued (unknown ids are skipped)."""
+    return await _enqueue(message, "id", subscription_ids)
+
+
+async def enqueue_for_users(message: PushMessage, user_ids: Iterable[int]) -> int:
+    """One job per subscription of each user (a volunteer may have several devices)."""
+    # Quoted: "user" is a reserved word in PostgreSQL.
+    return await _enqueue(message, "user", user_ids)
+
+
+async def _enqueue(message: PushMessage, column: str, ids: Iterable[int]) -> int:
+    queued = 0
+    at = now()
+    async with _write_transaction():
+        for chunk in _chunks(sorted(set(ids))):
+            rows = await PushJob.raw(_insert_jobs_sql(column, len(chunk)), *_job_values(message, at), *chunk)
+            queued += len(rows)
+    return queued
+
+
+def _insert_jobs_sql(column: str, count: int) -> str:
+    # Straight from the subscriptions in the database: a fan-out to thousands builds no row objects.
+    typed = _typed_placeholder
+    ids = ", ".join(["{}"] * count)
+    return (
+        "INSERT INTO push_job (subscription, call_id, payload, ttl, urgency, topic, status, attempts,"
+        " next_attempt_at, last_error, created_at)"
+        f" SELECT id, {typed('INTEGER')}, {typed('TEXT')}, {typed('INTEGER')}, {typed('VARCHAR')},"
+        f" {typed('VARCHAR')}, {typed('VARCHAR')}, 0, {typed('TIMESTAMPTZ')}, '', {typed('TIMESTAMPTZ')}"
+        f' FROM push_subscription WHERE "{column}" IN ({ids}) RETURNING id'
+    )
+
+
+def _job_values(message: PushMessage, at: datetime) -> tuple:
+    return (
+        message.call_id,
+        message.payload,
+        message.ttl,
+        str(message.urgency),
+        message.topic,
+        str(JobStatus.PENDING),
+        at,
+        at,
+    )
+
+
+def _typed_placeholder(sql_type: str) -> str:
+    # PostgreSQL cannot infer the type of a parameter in a SELECT list; SQLite has no such types.
+    return f"CAST({{}} AS {sql_type})" if _is_postgres() else "{}"
+
+
+async def claim(worker_id: str, limit: int, lease_s: float) -> list[ClaimedJob]:
+    """Takes up to ``limit`` due jobs (new, retrying, or abandoned by a worker whose lease ended)
+    for this worker, oldest due first."""
+    at = now()
+    due = (
+        PushJob.select(PushJob.id)
+        .where(PushJob.status.is_in(list(LIVE)) & (PushJob.next_attempt_at <= at))
+        .order_by(PushJob.next_attempt_at)
+        .limit(limit)
+    )
+    taking = {
+        PushJob.status: JobStatus.SENDING,
+        PushJob.claimed_by: worker_id,
+        PushJob.next_attempt_at: at + timedelta(seconds=lease_s),
+        PushJob.attempts: PushJob.attempts + 1,
+    }
+    async with _write_transaction():
+        if _is_postgres():
+            # Rows another worker is claiming right now are skipped, not waited for.
+            ids = [row["id"] for row in await due.lock_rows("UPDATE", skip_locked=True)]
+            if not ids:
+                return []
+            claimed = await PushJob.update(taking).where(PushJob.id.is_in(ids)).returning(PushJob.id)
+        else:
+            # SQLite has no row locks: the IMMEDIATE transaction holds the database's write lock.
+            claimed = await PushJob.update(taking).where(PushJob.id.is_in(due)).returning(PushJob.id)
+        # Read on the transaction's connection: on SQLite each new one costs a thread and a connect.
+        return await _claimed_jobs([row["id"] for row in claimed]) if claimed else []
+
+
+async def _claimed_jobs(ids: list[int]) -> list[ClaimedJob]:
+    subscription = PushJob.subscription
+    rows = (
+        await PushJob.select(
+            PushJob.id,
+            PushJob.attempts,
+            PushJob.payload,
+            PushJob.ttl,
+            PushJob.urgency,
+            PushJob.topic,
+            PushJob.created_at,
+            subscription.id.as_alias("subscription_id"),
+            subscription.endpoint.as_alias("endpoint"),
+            subscription.p256dh.as_alias("p256dh"),
+            subscription.auth.as_alias("auth"),
+        )
+        .where(PushJob.id.is_in(ids))
+        .order_by(PushJob.id)
+    )
+    return [ClaimedJob(**row) for row in rows]
+
+
+async def record(worker_id: str, results: Sequence[tuple[ClaimedJob, Outcome]]) -> None:
+    """Stores what became of claimed jobs: one statement per distinct outcome, in one transaction."""
+    if not results:
+        return
+    at = now()
+    by_outcome: dict[Outcome, list[ClaimedJob]] = defaultdict(list)
+    for job, outcome in results:
+        by_outcome[outcome].append(job)
+    async with _write_transaction():
+        for outcome, jobs in by_outcome.items():
+            for chunk in _chunks([job.id for job in jobs]):
+                await PushJob.update(_changes(outcome, at)).where(
+                    PushJob.id.is_in(chunk) & (PushJob.claimed_by == worker_id) & (PushJob.status == JobStatus.SENDING)
+                )
+        await _note_successes(_subscriptions_with(by_outcome, JobStatus.SENT), at)
+        await _forget(_subscriptions_with(by_outcome, JobStatus.GONE), at)
+
+
+def _subscriptions_with(by_outcome: dict[Outcome, list[ClaimedJob]], status: JobStatus) -> set[int]:
+    return {
+        job.subscription_id
+        for outcome, jobs in by_outcome.items()
+        if outcome.status == status
+        for job in jobs
+        if job.subscription_id is not None
+    }
+
+
+def _changes(outcome: Outcome, at: datetime) -> dict:
+    changes = {
+        PushJob.status: outcome.status,
+        PushJob.claimed_by: None,
+        PushJob.last_status: outcome.http_status,
+        PushJob.last_error: outcome.error[:200],
+    }
+    if outcome.status == JobStatus.PENDING:
+        changes[PushJob.next_attempt_at] = at + timedelta(seconds=outcome.retry_in)
+        if not outcome.attempted:
+            changes[PushJob.attempts] = PushJob.attempts - 1
+    else:
+        changes[PushJob.next_attempt_at] = None
+        changes[PushJob.finished_at] = at
+    return changes
+
+
+async def _note_successes(subscription_ids: set[int], at: datetime) -> None:
+    for chunk in _chunks(sorted(subscription_ids)):
+        await PushSubscription.update({PushSubscription.last_success_at: at}).where(PushSubscription.id.is_in(chunk))
+
+
+async def forget_subscriptions(subscription_ids: Iterable[int]) -> None:
+    """Deletes the subscriptions; their undelivered jobs end as ``gone``."""
+    async with _write_transaction():
+        await _forget(set(subscription_ids), now())
+
+
+async def _forget(subscription_ids: set[int], at: datetime) -> None:
+    for chunk in _chunks(sorted(subscription_ids)):
+        await PushJob.update(
+            {
+                PushJob.status: JobStatus.GONE,
+                PushJob.claimed_by: None,
+                PushJob.next_attempt_at: None,
+                PushJob.finished_at: at,
+            }
+        ).where(PushJob.subscription.is_in(chunk) & PushJob.status.is_in(list(LIVE)))
+        await PushSubscription.delete().where(PushSubscription.id.is_in(chunk))
+
+
+def _write_transaction():
+    engine = PushJob._meta.db
+    if isinstance(engine, PostgresEngine):
+        return engine.transaction()
+    # Taking the write lock at BEGIN: a lock upgrade half-way would fail under concurrent writers.
+    return engine.transaction(transaction_type=TransactionType.immediate)
+
+
+def _is_postgres() -> bool:
+    return isinstance(PushJob._meta.db, PostgresEngine)
+
+
+def _chunks(items: Sequence) -> Iterable[Sequence]:
+    for start in range(0, len(items), CHUNK):
+        yield items[start : start + CHUNK]
