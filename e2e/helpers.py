@@ -106,3 +106,69 @@ def wait_for_service_worker_control(page: Page) -> None:
         """() => navigator.serviceWorker.ready.then(() => navigator.serviceWorker.controller ? true :
              new Promise(resolve => navigator.serviceWorker.addEventListener('controllerchange', () => resolve(true))))"""
     )
+
+
+class FaultyProxy:
+    """A loopback HTTP proxy in front of the real server that turns the first N responses to
+    ``POST fail_path`` into 500s — after the server has handled them, the hardest case for
+    exactly-once delivery (the report exists, but the phone was told it failed)."""
+
+    def __init__(self, target_port: int, fail_path: str, failures: int) -> None:
+        import http.client
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        proxy = self
+        self.failures_left = failures
+        self.failed_posts = 0
+        self._lock = threading.Lock()
+
+        class Handler(BaseHTTPRequestHandler):
+            def _forward(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length) if length else None
+                upstream = http.client.HTTPConnection("127.0.0.1", target_port, timeout=30)
+                headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+                headers["Host"] = f"127.0.0.1:{target_port}"
+                try:
+                    upstream.request(self.command, self.path, body=body, headers=headers)
+                    response = upstream.getresponse()
+                    payload = response.read()
+                except OSError:
+                    self.send_error(502)
+                    return
+                finally:
+                    upstream.close()
+                with proxy._lock:
+                    sabotage = self.command == "POST" and self.path == fail_path and proxy.failures_left > 0
+                    if sabotage:
+                        proxy.failures_left -= 1
+                        proxy.failed_posts += 1
+                if sabotage:
+                    self.send_response(500)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"{}")
+                    return
+                self.send_response(response.status)
+                for name, value in response.getheaders():
+                    if name.lower() not in ("transfer-encoding", "connection", "content-length"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _forward
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.base_url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -1,10 +1,85 @@
 // Lapor Bencana service worker, served at /sw.js with scope "/".
+// The server puts `self.LAPOR = {version, precache, scripts}` above this file: the version is a
+// hash of everything precached, so any change to the app shell makes browsers see a new worker.
 "use strict";
 
-self.addEventListener("install", function () {
-  self.skipWaiting();
+importScripts.apply(self, self.LAPOR.scripts);
+
+var CACHE = "lapor-" + self.LAPOR.version;
+var OFFLINE_PAGE = "/offline";
+// On a weak signal a page that does not answer within this time comes from the cache instead.
+var NETWORK_TIMEOUT_MS = 6000;
+// Only public pages are kept: a coordinator's pages hold personal data and must not linger.
+var CACHEABLE_PAGE = /^\/($|lapor$|offline$|laporan\/|wilayah\/)/;
+// Pages rendered for a signed-in person (their name in the header) come with no-store.
+var NOT_STORED = /no-store/;
+
+self.addEventListener("install", function (event) {
+  event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(self.LAPOR.precache); }));
 });
 
 self.addEventListener("activate", function (event) {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(
+    caches.keys().then(function (names) {
+      return Promise.all(names.filter(function (name) {
+        return name.indexOf("lapor-") === 0 && name !== CACHE;
+      }).map(function (name) { return caches.delete(name); }));
+    }).then(function () { return self.clients.claim(); })
+  );
 });
+
+self.addEventListener("message", function (event) {
+  var type = event.data && event.data.type;
+  // A new version waits until the person agrees to reload (the update banner), never mid-report.
+  if (type === "SKIP_WAITING") self.skipWaiting();
+  if (type === "FLUSH") event.waitUntil(LaporQueue.flush());
+});
+
+self.addEventListener("sync", function (event) {
+  if (event.tag === LaporQueue.SYNC_TAG) event.waitUntil(LaporQueue.flush());
+});
+
+self.addEventListener("fetch", function (event) {
+  var request = event.request;
+  if (request.method !== "GET") return;
+  var url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.indexOf("/static/") === 0) {
+    event.respondWith(cacheFirst(request));
+  } else if (request.mode === "navigate" || url.pathname.indexOf("/wilayah/") === 0) {
+    event.respondWith(networkFirst(request, url, event));
+  }
+});
+
+function cacheFirst(request) {
+  return caches.match(request).then(function (cached) {
+    return cached || fetch(request).then(function (response) {
+      if (response.ok) {
+        var copy = response.clone();
+        caches.open(CACHE).then(function (cache) { cache.put(request, copy); });
+      }
+      return response;
+    });
+  });
+}
+
+function networkFirst(request, url, event) {
+  var fromNetwork = fetch(request).then(function (response) {
+    if (response.ok && CACHEABLE_PAGE.test(url.pathname) && !NOT_STORED.test(response.headers.get("Cache-Control") || "")) {
+      var copy = response.clone();
+      event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.put(request, copy); }));
+    }
+    return response;
+  });
+  var fallback = function () {
+    return caches.match(request, { ignoreVary: true }).then(function (cached) {
+      if (cached) return cached;
+      if (request.mode === "navigate") return caches.match(OFFLINE_PAGE);
+      return Response.error();
+    });
+  };
+  var timeout = new Promise(function (resolve) { setTimeout(resolve, NETWORK_TIMEOUT_MS); });
+  return Promise.race([fromNetwork.catch(fallback), timeout.then(function () {
+    return caches.match(request, { ignoreVary: true }).then(function (cached) { return cached || fromNetwork.catch(fallback); });
+  })]);
+}

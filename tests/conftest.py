@@ -17,16 +17,19 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import httpx
 import pytest
+from argon2 import PasswordHasher
 from litestar import Litestar
-from push_service import PushService
+from tests.push_service import PushService
 
 from lapor_bencana import database
+from lapor_bencana.accounts import passwords
 from lapor_bencana.app import create_app
 from lapor_bencana.config import Settings
 from lapor_bencana.piccolo_app import APP_CONFIG
 from lapor_bencana.push.vapid import keys_from_text
 from lapor_bencana.regions.importer import import_regency
 from lapor_bencana.regions.tables import Region
+from tests.accounts import Clock
 
 REGENCY = "63.11"
 
@@ -42,6 +45,16 @@ def pytest_pycollect_makeitem(collector, name, obj) -> None:
     # (an anyio task group) requires; every coroutine test is marked so it need not say so.
     if collector.funcnamefilter(name) and inspect.iscoroutinefunction(obj):
         pytest.mark.anyio(obj)
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashing() -> Iterator[None]:
+    """Argon2id with its smallest parameters: the tests check behaviour, and the real ones cost
+    about 250 ms a hash on a busy test machine."""
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    passwords._hasher = real
+
+
 POSTGRES_URL = os.environ.get("LAPOR_TEST_POSTGRES_URL", "")
 ENGINES = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
 # Kept between tests: reference data every test needs, and the record of applied migrations.
@@ -114,8 +127,14 @@ def settings(database_url, tmp_path) -> Settings:
 
 
 @pytest.fixture
-async def app(settings) -> AsyncIterator[Litestar]:
-    application = create_app(settings)
+def clock() -> Clock:
+    """The app's clock (sessions, sign-in throttling); a test moves it on instead of sleeping."""
+    return Clock()
+
+
+@pytest.fixture
+async def app(settings, clock) -> AsyncIterator[Litestar]:
+    application = create_app(settings, clock=clock)
     async with application.lifespan():
         yield application
 

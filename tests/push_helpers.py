@@ -7,7 +7,7 @@ import inspect
 import secrets
 import time
 
-from push_service import PushService, Subscriber
+from tests.push_service import PushService, Subscriber
 
 from lapor_bencana.accounts.tables import Role, User
 from lapor_bencana.config import Settings

@@ -5,8 +5,8 @@ import asyncio
 import json
 from datetime import timedelta
 
-from push_helpers import eventually, fast, new_volunteer, subscribed
-from push_service import HANG, PushService
+from tests.push_helpers import eventually, fast, new_volunteer, subscribed
+from tests.push_service import HANG, PushService
 
 from lapor_bencana.push import outbox
 from lapor_bencana.push.outbox import PushMessage

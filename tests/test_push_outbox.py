@@ -4,7 +4,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from push_helpers import jobs_by_status, subscribed
+from tests.push_helpers import jobs_by_status, subscribed
 
 from lapor_bencana.push import outbox
 from lapor_bencana.push.encryption import MAX_PLAINTEXT

@@ -9,7 +9,7 @@ import http_ece
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from push_service import PushService
+from tests.push_service import PushService
 from py_vapid import Vapid02
 
 from lapor_bencana.push.vapid import generate_private_key, keys_from_text

@@ -1,8 +1,8 @@
 """Saving and removing browser subscriptions (the service behind POST/DELETE /api/v1/push/subscriptions)."""
 
 import pytest
-from push_helpers import jobs_by_status, new_volunteer, subscribed
-from push_service import Subscriber, b64url
+from tests.push_helpers import jobs_by_status, new_volunteer, subscribed
+from tests.push_service import Subscriber, b64url
 
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.push import outbox

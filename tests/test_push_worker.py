@@ -6,8 +6,8 @@ import signal
 import subprocess
 import sys
 
-from push_helpers import eventually, fast, jobs_by_status, new_volunteer, subscribed
-from push_service import HANG
+from tests.push_helpers import eventually, fast, jobs_by_status, new_volunteer, subscribed
+from tests.push_service import HANG
 
 from lapor_bencana.app import create_app
 from lapor_bencana.push import outbox

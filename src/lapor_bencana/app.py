@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from litestar import Litestar
+from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
@@ -14,18 +14,25 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
-from lapor_bencana import __version__, database
+from lapor_bencana import __version__, database, live, timeutil
+from lapor_bencana.accounts import management as account_management
+from lapor_bencana.accounts import routes as account_routes
+from lapor_bencana.accounts import sessions
 from lapor_bencana.config import Settings, load_settings
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.push import routes as push_routes
 from lapor_bencana.push import worker as push_worker
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
+from lapor_bencana.incidents import routes as desk
+from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
+from lapor_bencana.storage import LocalBlobStore
 from lapor_bencana.timeutil import zone_for_region
-from lapor_bencana.web import health, pages, pwa
+from lapor_bencana.web import access, health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
+from lapor_bencana.web.rate_limit import public_write_rate_limit
 from lapor_bencana.web.security import SecurityHeadersMiddleware, content_security_policy
 from lapor_bencana.web.templating import template_config
 
@@ -35,11 +42,14 @@ ONE_YEAR = 365 * 24 * 3600
 CSRF_EXEMPT_PATHS = ["/api/v1/reports"]
 
 
-def create_app(settings: Settings | None = None) -> Litestar:
+def create_app(settings: Settings | None = None, clock: sessions.Clock = timeutil.now) -> Litestar:
+    """The app; ``clock`` tells the time to sessions and sign-in throttling (tests move it on)."""
     settings = settings or load_settings()
+    https = settings.base_url.startswith("https://")
     engine = database.create_engine(settings.effective_database_url)
     database.bind(engine)
     name = regency_name(settings.regency_code) or settings.regency_code
+    local_zone = zone_for_region(settings.regency_code)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -55,7 +65,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         directories=[STATIC_DIR],
         # Every page links static files with a content hash (see templating.static_url).
         cache_control=CacheControlHeader(max_age=ONE_YEAR, public=True),
-        opt={"access": "public"},
+        opt={"access": access.PUBLIC, "skip_session": True},
     )
     return Litestar(
         route_handlers=[
@@ -64,30 +74,85 @@ def create_app(settings: Settings | None = None) -> Litestar:
             health.healthz,
             pwa.manifest_route,
             pwa.service_worker,
+            pwa.offline_page,
             report_routes.report_form,
+            report_routes.submit_report_form,
+            report_routes.check_field,
+            report_routes.find_report,
+            report_routes.report_status,
+            report_routes.report_photo,
+            report_api.create_report,
+            report_api.get_report,
+            report_api.add_photo,
+            desk.desk,
+            desk.report_detail,
+            desk.verify_report,
+            desk.merge_report,
+            desk.reject_report,
+            desk.assign_report,
+            desk.incident_page,
+            desk.incident_status,
+            desk.incident_settings,
+            desk.record_assessment,
+            desk.verify_assessment,
+            live.live_events,
             region_routes.village_options,
+            account_routes.sign_in_page,
+            account_routes.sign_in,
+            account_routes.sign_out,
+            account_routes.register_page,
+            account_routes.register,
+            account_routes.own_account,
+            account_routes.change_password_page,
+            account_routes.change_password,
+            account_management.account_list,
+            account_management.new_account_page,
+            account_management.create_account,
+            account_management.approve_account,
+            account_management.deactivate_account,
+            account_management.reactivate_account,
+            account_management.change_account_role,
+            account_management.reset_account_password,
             push_routes.public_key,
             static_files,
         ],
-        state=State({"settings": settings, "engine": engine, "regency_name": name}),
+        guards=[access.guard],
+        state=State(
+            {
+                "settings": settings,
+                "engine": engine,
+                "regency_name": name,
+                "local_zone": local_zone,
+                "blob_store": LocalBlobStore(settings.data_dir / "files"),
+                "clock": clock,
+            }
+        ),
+        stores={sessions.STORE_NAME: sessions.DatabaseStore(clock=clock)},
         lifespan=[lifespan],
-        template_config=template_config(zone_for_region(settings.regency_code), name),
-        plugins=[HTMXPlugin()],
+        template_config=template_config(local_zone, name),
+        plugins=[HTMXPlugin(), live.channels_plugin(settings.effective_database_url)],
         middleware=[
             SecurityHeadersMiddleware(
-                csp=content_security_policy(), hsts=settings.base_url.startswith("https://")
+                csp=content_security_policy(), hsts=https
             ),
             LocaleMiddleware(),
+            public_write_rate_limit(settings.rate_limit_per_minute).middleware,
+            sessions.session_config(secure=https).middleware,
+            access.CurrentUserMiddleware(),
         ],
         csrf_config=CSRFConfig(
             secret=settings.effective_secret_key,
             cookie_httponly=True,
-            cookie_secure=settings.base_url.startswith("https://"),
+            cookie_secure=https,
             exclude=CSRF_EXEMPT_PATHS,
         ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=512, gzip_compress_level=6),
-        exception_handlers=EXCEPTION_HANDLERS,
-        openapi_config=OpenAPIConfig(title="Lapor Bencana API", version=__version__, path="/schema"),
+        exception_handlers={**EXCEPTION_HANDLERS, **access.EXCEPTION_HANDLERS},
+        openapi_config=OpenAPIConfig(
+            title="Lapor Bencana API",
+            version=__version__,
+            openapi_router=Router("/schema", route_handlers=[], opt={"access": access.PUBLIC, "skip_session": True}),
+        ),
         logging_config=StructLoggingConfig(log_exceptions="never"),
         debug=settings.debug,
     )

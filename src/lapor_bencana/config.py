@@ -43,6 +43,10 @@ class Settings(BaseSettings):
     vapid_subject: str = "mailto:dinsos@balangankab.go.id"
     base_url: str = "http://127.0.0.1:8000"
     default_locale: str = "id"
+    # Names a deployment; a new value gives phones a new service worker (and fresh cached pages).
+    release: str = ""
+    # Per client address. Generous: in a disaster whole villages share one carrier's NAT address.
+    rate_limit_per_minute: int = Field(default=60, ge=1)
     debug: bool = False
     # Set only by the test suite: lets push subscriptions point at a local push service.
     testing: bool = False

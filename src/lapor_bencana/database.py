@@ -17,7 +17,7 @@ import asyncpg
 import structlog
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
 SQLITE_BUSY_TIMEOUT_S = 5.0
 
@@ -59,6 +59,20 @@ def create_engine(url: str) -> Engine:
     if parts.scheme not in ("postgres", "postgresql"):
         raise DatabaseUnavailable(f"Unknown database URL scheme: {parts.scheme!r}")
     return PostgresEngine(config={"dsn": url})
+
+
+def write_transaction(engine: Engine):
+    """A transaction for writes. SQLite's must take the write lock at once (IMMEDIATE): a
+    deferred one that upgrades later fails under concurrent writers instead of waiting."""
+    if isinstance(engine, SQLiteEngine):
+        return engine.transaction(transaction_type=TransactionType.immediate)
+    return engine.transaction()
+
+
+def is_unique_violation(error: BaseException) -> bool:
+    if isinstance(error, asyncpg.UniqueViolationError):
+        return True
+    return isinstance(error, sqlite3.IntegrityError) and "UNIQUE constraint failed" in str(error)
 
 
 def bind(engine: Engine) -> None:

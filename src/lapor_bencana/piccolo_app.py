@@ -2,19 +2,40 @@
 
 from piccolo.conf.apps import AppConfig
 
-from lapor_bencana.accounts.tables import User
-from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.accounts.tables import SignInThrottle, User, WebSession
+from lapor_bencana.audit.tables import AuditEvent, AuditHead
+from lapor_bencana.incidents.tables import Assessment, Incident
+from lapor_bencana.needs.tables import StandardsVersion
 from lapor_bencana.paths import MIGRATIONS_DIR
 from lapor_bencana.push.tables import PushJob, PushSubscription
 from lapor_bencana.regions.tables import Region
-from lapor_bencana.reports.tables import Report
+from lapor_bencana.reports.tables import Report, ReportPhoto, ReportStatusChange
+from lapor_bencana.volunteers.tables import CallForHelp, CallRecipient, VolunteerProfile
 
 APP_NAME = "lapor"
 
 APP_CONFIG = AppConfig(
     app_name=APP_NAME,
     migrations_folder_path=str(MIGRATIONS_DIR),
-    table_classes=[Region, User, Incident, Report, PushSubscription, PushJob],
+    table_classes=[
+        Region,
+        User,
+        WebSession,
+        SignInThrottle,
+        Incident,
+        Assessment,
+        Report,
+        ReportPhoto,
+        ReportStatusChange,
+        AuditEvent,
+        AuditHead,
+        StandardsVersion,
+        VolunteerProfile,
+        CallForHelp,
+        CallRecipient,
+        PushSubscription,
+        PushJob,
+    ],
     migration_dependencies=[],
     commands=[],
 )

@@ -1,10 +1,148 @@
-from litestar import Request, get
-from litestar.response import Template
+"""Resident-facing pages: the report form, its inline checks, and the tracking page."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Response, Template
 
 from lapor_bencana.regions import service as regions
+from lapor_bencana import live
+from lapor_bencana.hazards import get_hazard
+from lapor_bencana.i18n import gettext as _
+from lapor_bencana.reports import codes, intake, service, status
+from lapor_bencana.reports.attribution import reporter_of
+from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS
+from lapor_bencana.reports.tables import ReportSource
+from lapor_bencana.reports.validation import validate
+from lapor_bencana.timeutil import now
+
+# Five photos of at most 10 MB each, plus the fields.
+FORM_MAX_BODY = MAX_PHOTOS * MAX_BYTES + 1024 * 1024
+
+
+async def _form_page(request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200) -> Template:
+    regency = request.app.state.settings.regency_code
+    village_code = values.get("village_code") or ""
+    kecamatan = values.get("kecamatan") or (village_code.rsplit(".", 1)[0] if village_code else "")
+    villages = await regions.children(kecamatan) if kecamatan.startswith(regency + ".") else []
+    return Template(
+        "pages/report_form.html",
+        context={
+            "districts": await regions.districts(regency),
+            "villages": villages,
+            "values": {**values, "kecamatan": kecamatan},
+            "errors": errors,
+            "idempotency_key": values.get("idempotency_key") or str(uuid.uuid4()),
+            "max_photos": MAX_PHOTOS,
+        },
+        status_code=status_code,
+    )
 
 
 @get("/lapor", opt={"access": "public"}, include_in_schema=False)
 async def report_form(request: Request) -> Template:
-    districts = await regions.districts(request.app.state.settings.regency_code)
-    return Template("pages/report_form.html", context={"districts": districts, "values": {}, "errors": {}})
+    return await _form_page(request, {}, {})
+
+
+@post("/lapor", opt={"access": "public"}, include_in_schema=False, request_max_body_size=FORM_MAX_BODY)
+async def submit_report_form(request: Request) -> Response | Template:
+    """The form without JavaScript: a plain multipart post, answered with a redirect or the form again."""
+    form = await request.form()
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    uploads = [item for item in form.getall("photos", []) if isinstance(item, UploadFile) and item.filename]
+    blobs = [await upload.read() for upload in uploads]
+    state = request.app.state
+    # The CSRF middleware has checked this post, so its session is the sender's own.
+    source, reporter_id = reporter_of(request, anonymous=ReportSource.WARGA)
+    outcome = await intake.submit(
+        values,
+        blobs,
+        regency_code=state.settings.regency_code,
+        local_zone=state.local_zone,
+        store=state.blob_store,
+        source=source,
+        idempotency_key=values.get("idempotency_key") or None,
+        reporter_id=reporter_id,
+    )
+    if outcome.errors:
+        return await _form_page(request, values, outcome.errors, status_code=422)
+    if outcome.created.is_new:
+        live.publish(request, "report-changed", report=outcome.created.report.id)
+    return Redirect(f"/laporan/{outcome.created.report.code}?baru=1", status_code=303)
+
+
+@post("/lapor/periksa", opt={"access": "public"}, include_in_schema=False)
+async def check_field(request: Request) -> Template:
+    """Inline check of the field that just changed (htmx): its message, or nothing."""
+    form = await request.form()
+    values = {key: value for key, value in form.items() if isinstance(value, str)}
+    _report, errors = validate(values, now=now(), local_zone=request.app.state.local_zone)
+    field = request.headers.get("HX-Trigger-Name", "")
+    return Template("fragments/field_error.html", context={"message": errors.get(field, "")})
+
+
+@get("/laporan", opt={"access": "public"}, include_in_schema=False)
+async def find_report(kode: FromQuery[str] = "") -> Response | Template:
+    code = codes.normalise(kode)
+    if code:
+        return Redirect(f"/laporan/{code}", status_code=303)
+    return Template("pages/report_lookup.html", context={"typed": kode, "invalid": bool(kode)})
+
+
+async def _report_or_404(code: str):
+    normalised = codes.normalise(code)
+    report = await service.find_by_code(normalised) if normalised else None
+    if report is None:
+        raise NotFoundException()
+    return report
+
+
+@get("/laporan/{code:str}", opt={"access": "public"}, include_in_schema=False)
+async def report_status(
+    request: Request, code: FromPath[str], baru: FromQuery[bool] = False, foto_ditolak: FromQuery[int] = 0
+) -> Template:
+    report = await _report_or_404(code)
+    view = await service.public_view(report)
+    status_url = f"{request.app.state.settings.base_url}/laporan/{report.code}"
+    return Template(
+        "pages/report_status.html",
+        context={
+            "report": view,
+            "steps": status.timeline(view["status"], view["timeline"]),
+            "display_code": codes.display(report.code),
+            "photos": await service.photos_of(report.id),
+            "just_sent": baru,
+            "photos_refused": max(0, min(foto_ditolak, MAX_PHOTOS)),
+            "status_url": status_url,
+            "share_text": share_text(view, status_url),
+        },
+    )
+
+
+def share_text(view: dict, status_url: str) -> str:
+    hazard = get_hazard(view["hazard"])
+    place = view["village_name"] or ""
+    return _(
+        "Laporan bencana %(hazard)s %(place)s, kode %(code)s. Pantau: %(url)s",
+        hazard=_(hazard.label) if hazard else view["hazard"],
+        place=(_("di %(village)s", village=place) if place else ""),
+        code=codes.display(view["code"]),
+        url=status_url,
+    )
+
+
+@get("/laporan/{code:str}/foto/{photo_id:int}", opt={"access": "public"}, include_in_schema=False)
+async def report_photo(request: Request, code: FromPath[str], photo_id: FromPath[int], kecil: FromQuery[bool] = False) -> Response:
+    report = await _report_or_404(code)
+    key = await service.photo_key(report.id, photo_id, thumbnail=kecil)
+    data = request.app.state.blob_store.get(key) if key else None
+    if data is None:
+        raise NotFoundException()
+    # Content-addressed: the bytes behind this URL never change, but only code holders may see them.
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=31536000, immutable"})

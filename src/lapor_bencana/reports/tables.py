@@ -1,10 +1,12 @@
 from enum import StrEnum
 
-from piccolo.columns import Boolean, Float, ForeignKey, Integer, Text, Timestamptz, Varchar
+from piccolo.columns import Boolean, Float, ForeignKey, Integer, SmallInt, Text, Timestamptz, Varchar
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
 from lapor_bencana.accounts.tables import User
+from lapor_bencana.impact import ImpactCounts
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.regions.tables import Region
 
@@ -25,7 +27,21 @@ class ReportSource(StrEnum):
     API = "api"
 
 
-class Report(Table, tablename="report"):
+class LocationSource(StrEnum):
+    NONE = ""
+    DEVICE = "perangkat"
+    PHOTO = "foto"
+
+
+class RejectionReason(StrEnum):
+    NONE = ""
+    HOAX = "hoaks"
+    DUPLICATE = "duplikat"
+    NOT_A_DISASTER = "bukan_bencana"
+    OUTSIDE_AREA = "luar_wilayah"
+
+
+class Report(ImpactCounts, Table, tablename="report"):
     """What one person (or gateway) told us; coordinators turn reports into incidents."""
 
     code = Varchar(length=16, unique=True)
@@ -37,6 +53,8 @@ class Report(Table, tablename="report"):
     latitude = Float(null=True, default=None)
     longitude = Float(null=True, default=None)
     accuracy_m = Float(null=True, default=None)
+    # Where the coordinates came from: the phone's GPS, or the GPS data of an attached photo.
+    location_source = Varchar(length=16, choices=LocationSource, default=LocationSource.NONE)
     village = ForeignKey(references=Region, null=True)
     address = Varchar(length=300, default="")
     description = Text(default="")
@@ -46,17 +64,29 @@ class Report(Table, tablename="report"):
     source = Varchar(length=16, choices=ReportSource, default=ReportSource.WARGA)
     status = Varchar(length=16, choices=ReportStatus, default=ReportStatus.BARU)
     incident = ForeignKey(references=Incident, null=True)
-    dead = Integer(null=True, default=None)
-    missing = Integer(null=True, default=None)
-    injured = Integer(null=True, default=None)
-    displaced = Integer(null=True, default=None)
-    affected_families = Integer(null=True, default=None)
-    affected_people = Integer(null=True, default=None)
-    houses_heavily_damaged = Integer(null=True, default=None)
-    houses_moderately_damaged = Integer(null=True, default=None)
-    houses_lightly_damaged = Integer(null=True, default=None)
-    infants = Integer(null=True, default=None)
-    elderly = Integer(null=True, default=None)
-    pregnant = Integer(null=True, default=None)
-    disabled = Integer(null=True, default=None)
+    # Triage: who checks on site, and why a report was not followed up.
+    assigned_officer = ForeignKey(references=User, null=True)
+    rejection_reason = Varchar(length=16, choices=RejectionReason, default=RejectionReason.NONE)
+    rejection_note = Varchar(length=300, default="")
+    triaged_at = Timestamptz(null=True, default=None)
     is_demo = Boolean(default=False)
+
+
+class ReportPhoto(Table, tablename="report_photo"):
+    report = ForeignKey(references=Report, on_delete=OnDelete.cascade)
+    position = SmallInt(default=0)
+    image_key = Varchar(length=64)
+    thumbnail_key = Varchar(length=64)
+    width = Integer()
+    height = Integer()
+    size_bytes = Integer()
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class ReportStatusChange(Table, tablename="report_status_change"):
+    """The public timeline of a report: what the reporter sees on the tracking page."""
+
+    report = ForeignKey(references=Report, on_delete=OnDelete.cascade, index=True)
+    status = Varchar(length=16, choices=ReportStatus)
+    changed_at = Timestamptz(default=TimestamptzNow())
+    public_note = Varchar(length=300, default="")

@@ -41,8 +41,10 @@ def handle_internal_error(request: Request, exc: Exception) -> Response:
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, {})
 
 
-def error_response(request: Request, status_code: int, headers: dict[str, str] | None = None) -> Response:
-    message = _message_for(status_code)
+def error_response(
+    request: Request, status_code: int, headers: dict[str, str] | None = None, message: str | None = None
+) -> Response:
+    message = message or _message_for(status_code)
     if wants_json(request):
         return Response(
             {"status_code": status_code, "detail": message},

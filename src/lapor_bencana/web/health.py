@@ -5,7 +5,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from lapor_bencana import __version__, database
 
 
-@get("/healthz", opt={"access": "public"}, include_in_schema=False, cache=False)
+@get("/healthz", opt={"access": "public", "skip_session": True}, include_in_schema=False, cache=False)
 async def healthz(request: Request) -> Response[dict]:
     try:
         await database.ping(request.app.state.engine)

@@ -1,10 +1,14 @@
 """What makes the site an installable app: the manifest and the service worker."""
 
+import hashlib
+import json
+
 from litestar import Request, get
-from litestar.response import File, Response
+from litestar.response import Response, Template
 
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.paths import SERVICE_WORKER_DIR
+from lapor_bencana.regions import service as regions
 from lapor_bencana.web.templating import static_url
 
 THEME_COLOUR = "#b71c1c"
@@ -38,7 +42,7 @@ def manifest(regency_name: str) -> dict:
     }
 
 
-@get("/manifest.webmanifest", opt={"access": "public"}, include_in_schema=False)
+@get("/manifest.webmanifest", opt={"access": "public", "skip_session": True}, include_in_schema=False)
 async def manifest_route(request: Request) -> Response[dict]:
     return Response(
         manifest(request.app.state.regency_name),
@@ -47,12 +51,49 @@ async def manifest_route(request: Request) -> Response[dict]:
     )
 
 
-@get("/sw.js", opt={"access": "public"}, include_in_schema=False)
-async def service_worker() -> File:
-    return File(
-        SERVICE_WORKER_DIR / "sw.js",
+# The app shell: what the report form needs to open and work with no connection at all.
+SHELL_PAGES = ("/", "/lapor", "/offline")
+SHELL_STATIC = (
+    "css/app.css",
+    "vendor/htmx-2.0.11.min.js",
+    "js/app.js",
+    "js/report-delivery.js",
+    "js/report-queue.js",
+    "js/exif.js",
+    "js/report-form.js",
+    "icons/hazards.svg",
+    "icons/icon-192.png",
+)
+# Loaded into the worker itself (it sends queued reports with the same code as the pages).
+WORKER_SCRIPTS = ("js/report-delivery.js", "js/report-queue.js")
+
+
+def worker_preamble(district_codes: list[str], release: str) -> str:
+    precache = [
+        *SHELL_PAGES,
+        *(static_url(path) for path in SHELL_STATIC),
+        *(f"/wilayah/desa?kecamatan={code}" for code in district_codes),
+    ]
+    scripts = [static_url(path) for path in WORKER_SCRIPTS]
+    worker_source = (SERVICE_WORKER_DIR / "sw.js").read_text()
+    version = hashlib.sha256(json.dumps([precache, release, worker_source]).encode()).hexdigest()[:12]
+    config = {"version": version, "precache": precache, "scripts": scripts}
+    return f"self.LAPOR = {json.dumps(config)};\n{worker_source}"
+
+
+@get("/sw.js", opt={"access": "public", "skip_session": True}, include_in_schema=False)
+async def service_worker(request: Request) -> Response:
+    state = request.app.state
+    districts = await regions.districts(state.settings.regency_code)
+    body = worker_preamble([d["code"] for d in districts], state.settings.release)
+    return Response(
+        body,
         media_type="text/javascript",
-        content_disposition_type="inline",
         # The worker must always be revalidated, or an update can take a day to reach phones.
         headers={"Service-Worker-Allowed": "/", "Cache-Control": "no-cache"},
     )
+
+
+@get("/offline", opt={"access": "public", "skip_session": True}, include_in_schema=False)
+async def offline_page() -> Template:
+    return Template("pages/offline.html")

@@ -12,7 +12,9 @@ from jinja2 import Environment
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from lapor_bencana import i18n
+from lapor_bencana import i18n, labels
+from lapor_bencana.accounts.service import ROLE_LABELS
+from lapor_bencana.web import access
 from lapor_bencana.hazards import HAZARDS, HAZARDS_BY_CODE
 from lapor_bencana.paths import STATIC_DIR, TEMPLATES_DIR
 
@@ -41,6 +43,10 @@ def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
             locales=i18n.LOCALES,
             current_locale=i18n.current_locale.get,
             regency_name=regency_name,
+            **labels.TEMPLATE_GLOBALS,
+            current_user=access.current_user,
+            home_of=access.home_of,
+            role_labels=ROLE_LABELS,
         )
         env.filters["datetime"] = format_datetime
 

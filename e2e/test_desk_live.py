@@ -1,0 +1,68 @@
+"""Two coordinators watch the desk: a resident's report appears on both within 2 s, a verification
+on one screen shows on the other, and a duplicate is merged."""
+
+import json
+import urllib.request
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from e2e.helpers import LiveServer
+
+LIVE_TIMEOUT_MS = 2_000
+PASSWORD = "rahasia-koordinator"
+
+
+@pytest.fixture
+def server_with_coordinators(own_server: LiveServer) -> LiveServer:
+    for name in ("sari", "dewi"):
+        own_server.lapor("user", "create", "--role", "koordinator", "--username", name, "--name", name.title(), "--password", PASSWORD)
+    return own_server
+
+
+def coordinator_page(browser: Browser, server: LiveServer, username: str) -> Page:
+    page = browser.new_context(viewport={"width": 1024, "height": 800}).new_page()
+    page.goto(server.base_url + "/masuk")
+    page.get_by_label("Nomor HP atau nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(server.base_url + "/koordinator")
+    # The live stream is open once the browser has connected its EventSource.
+    page.wait_for_function("() => document.querySelector('[sse-connect]') && window.htmx")
+    page.wait_for_timeout(300)
+    return page
+
+
+def resident_reports(server: LiveServer, **fields) -> str:
+    body = {"hazard": "banjir", "village_code": "63.11.06.2005", "latitude": -2.3325, "longitude": 115.4712, **fields}
+    request = urllib.request.Request(
+        server.base_url + "/api/v1/reports", data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)["code"]
+
+
+def test_reports_and_verifications_reach_every_open_desk_live(browser: Browser, server_with_coordinators):
+    server = server_with_coordinators
+    sari, dewi = coordinator_page(browser, server, "sari"), coordinator_page(browser, server, "dewi")
+
+    code = resident_reports(server, description="Banjir pertama")
+    for page in (sari, dewi):
+        expect(page.locator(f'[data-report-code="{code}"]')).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+
+    sari.locator(f'[data-report-code="{code}"] a').click()
+    sari.get_by_role("button", name="Benar: jadikan kejadian baru").click()
+    expect(sari.get_by_test_id("report-actions")).to_contain_text("Terverifikasi")
+    # On the other screen the report leaves the queue of new reports and the incident appears.
+    expect(dewi.locator(f'[data-report-code="{code}"]')).to_have_count(0, timeout=LIVE_TIMEOUT_MS)
+    expect(dewi.get_by_test_id("open-incidents")).to_contain_text("Banjir – Balang", timeout=LIVE_TIMEOUT_MS)
+
+    duplicate = resident_reports(server, latitude=-2.3330, longitude=115.4716, description="Banjir yang sama")
+    expect(dewi.locator(f'[data-report-code="{duplicate}"]')).to_be_visible(timeout=LIVE_TIMEOUT_MS)
+    dewi.locator(f'[data-report-code="{duplicate}"] a').click()
+    dewi.get_by_role("button", name="Gabungkan").click()
+    expect(dewi.get_by_test_id("report-actions")).to_contain_text("Digabung")
+    dewi.get_by_role("link", name="Banjir – Balang").click()
+    expect(dewi.get_by_test_id("incident")).to_contain_text("Laporan (2)")
+    sari.close()
+    dewi.close()

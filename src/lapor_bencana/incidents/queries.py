@@ -1,0 +1,105 @@
+"""What the coordinator desk lists: the triage queue with its filters, and the incidents."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from lapor_bencana.accounts.tables import Role, User
+from lapor_bencana.incidents.tables import Incident, IncidentStatus
+from lapor_bencana.reports.tables import Report, ReportPhoto, ReportSource, ReportStatus
+from lapor_bencana.timeutil import now
+
+QUEUE_LIMIT = 50
+PERIODS = {"24j": timedelta(hours=24), "7h": timedelta(days=7), "30h": timedelta(days=30)}
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    hazard: str = ""
+    district: str = ""
+    status: str = ReportStatus.BARU
+    source: str = ""
+    period: str = ""
+
+    @classmethod
+    def from_query(cls, params: dict[str, str]) -> QueueFilter:
+        """Unknown values are ignored rather than refused: a stale bookmark still opens the desk."""
+        status = params.get("status", ReportStatus.BARU)
+        return cls(
+            hazard=params.get("hazard", "")[:32],
+            district=params.get("kecamatan", "")[:8],
+            status=status if status in {s.value for s in ReportStatus} or status == "semua" else ReportStatus.BARU,
+            source=params.get("sumber", "") if params.get("sumber", "") in {s.value for s in ReportSource} else "",
+            period=params.get("waktu", "") if params.get("waktu", "") in PERIODS else "",
+        )
+
+
+async def queue(filters: QueueFilter, limit: int = QUEUE_LIMIT) -> list[dict]:
+    query = Report.select(
+        Report.id, Report.code, Report.hazard, Report.status, Report.source, Report.occurred_at,
+        Report.received_at, Report.village, Report.village.name.as_alias("village_name"),
+        Report.address, Report.description, Report.latitude, Report.longitude,
+        Report.dead, Report.missing, Report.injured, Report.displaced, Report.affected_families,
+        Report.houses_heavily_damaged, Report.reporter.full_name.as_alias("reporter_user_name"),
+        Report.assigned_officer.full_name.as_alias("officer_name"),
+    )
+    if filters.status != "semua":
+        query = query.where(Report.status == filters.status)
+    if filters.hazard:
+        query = query.where(Report.hazard == filters.hazard)
+    if filters.district:
+        query = query.where(Report.village.like(filters.district + ".%"))
+    if filters.source:
+        query = query.where(Report.source == filters.source)
+    if filters.period:
+        query = query.where(Report.received_at >= now() - PERIODS[filters.period])
+    rows = await query.order_by(Report.received_at, ascending=False).limit(limit).run()
+    thumbnails = await _first_photos([row["id"] for row in rows])
+    for row in rows:
+        row["photo_id"] = thumbnails.get(row["id"])
+    return rows
+
+
+async def _first_photos(report_ids: list[int]) -> dict[int, int]:
+    if not report_ids:
+        return {}
+    rows = await ReportPhoto.select(ReportPhoto.report, ReportPhoto.id).where(
+        ReportPhoto.report.is_in(report_ids) & (ReportPhoto.position == 0)
+    ).run()
+    return {row["report"]: row["id"] for row in rows}
+
+
+async def open_incidents(limit: int = 100) -> list[dict]:
+    return await (
+        Incident.select(
+            Incident.id, Incident.code, Incident.hazard, Incident.title, Incident.status, Incident.priority,
+            Incident.emergency_status, Incident.occurred_at, Incident.latitude, Incident.longitude,
+            Incident.village.name.as_alias("village_name"),
+        )
+        .where(Incident.status != IncidentStatus.SELESAI)
+        .order_by(Incident.occurred_at, ascending=False)
+        .limit(limit)
+        .run()
+    )
+
+
+async def reports_of_incident(incident_id: int) -> list[dict]:
+    return await (
+        Report.select(Report.id, Report.code, Report.status, Report.source, Report.received_at, Report.description)
+        .where(Report.incident == incident_id)
+        .order_by(Report.received_at)
+        .run()
+    )
+
+
+
+async def field_people() -> list[dict]:
+    """Who a coordinator can send to check a report: approved, active officers and volunteers."""
+    return await (
+        User.select(User.id, User.full_name, User.role, User.organisation)
+        .where(User.role.is_in([Role.PETUGAS, Role.RELAWAN]) & (User.active == True) & (User.approved == True))  # noqa: E712
+        .order_by(User.role)
+        .order_by(User.full_name)
+        .run()
+    )

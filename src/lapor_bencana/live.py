@@ -1,0 +1,97 @@
+"""Live updates for coordinator screens: changes are published on one channel and streamed to
+every open screen as Server-Sent Events; htmx then re-fetches what the event names.
+
+In-memory within one process; PostgreSQL LISTEN/NOTIFY when several processes share a database,
+so a change made through one process reaches screens connected to another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncGenerator
+
+import asyncpg
+import structlog
+
+from litestar import Request, get
+from litestar.channels import ChannelsPlugin
+from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
+from litestar.channels.backends.memory import MemoryChannelsBackend
+from litestar.response import ServerSentEvent, ServerSentEventMessage
+
+from lapor_bencana.database import is_sqlite
+
+log = structlog.get_logger(__name__)
+
+CHANNEL = "koordinator"
+# A comment line every so often keeps proxies and phones from closing an idle stream.
+KEEPALIVE_S = 15
+
+
+class PostgresChannels(AsyncPgChannelsBackend):
+    """LISTEN/NOTIFY that lets the app start, and keep serving, while the database is away: live
+    updates pause and resume once it answers again (the listening connection is re-opened)."""
+
+    async def on_startup(self) -> None:
+        self._listener_lock = asyncio.Lock()
+        self._queue = asyncio.Queue()
+        self._listener_conn = None
+        self._wanted: set[str] = set()
+
+    async def on_shutdown(self) -> None:
+        if self._listener_conn is not None and not self._listener_conn.is_closed():
+            await super().on_shutdown()
+
+    async def subscribe(self, channels) -> None:
+        self._wanted = set(channels)
+        await self._listen()
+
+    async def _listen(self) -> None:
+        try:
+            async with self._listener_lock:
+                if self._listener_conn is None or self._listener_conn.is_closed():
+                    self._listener_conn = await self._connect()
+                    self._subscribed_channels.clear()
+            await super().subscribe(self._wanted)
+        except (OSError, asyncpg.PostgresError) as error:
+            log.warning("live updates paused: database unreachable", error=str(error))
+
+    async def publish(self, data: bytes, channels) -> None:
+        # Publishing is the moment the database is known to be back: listen again if needed.
+        await self._listen()
+        try:
+            await super().publish(data, channels)
+        except (OSError, asyncpg.PostgresError) as error:
+            log.warning("live update not published: database unreachable", error=str(error))
+
+
+def channels_plugin(database_url: str) -> ChannelsPlugin:
+    backend = MemoryChannelsBackend() if is_sqlite(database_url) else PostgresChannels(dsn=database_url)
+    return ChannelsPlugin(backend=backend, channels=[CHANNEL], arbitrary_channels_allowed=False)
+
+
+def publish(request: Request, event: str, **data: object) -> None:
+    """Tells every open coordinator screen that something changed (``report-changed``,
+    ``incident-42``, …); screens re-fetch the parts that listen for that event."""
+    request.app.plugins.get(ChannelsPlugin).publish(json.dumps({"event": event, **data}), CHANNEL)
+
+
+@get("/koordinator/langsung", opt={"access": "staff", "stream": True}, include_in_schema=False)
+async def live_events(request: Request) -> ServerSentEvent:
+    channels = request.app.plugins.get(ChannelsPlugin)
+
+    async def stream() -> AsyncGenerator[ServerSentEventMessage, None]:
+        received: asyncio.Queue[bytes] = asyncio.Queue()
+        async with channels.start_subscription([CHANNEL]) as subscriber:
+            async with subscriber.run_in_background(received.put):
+                while True:
+                    try:
+                        raw = await asyncio.wait_for(received.get(), KEEPALIVE_S)
+                    except TimeoutError:
+                        yield ServerSentEventMessage(comment="keepalive")
+                        continue
+                    message = json.loads(raw)
+                    yield ServerSentEventMessage(event=message["event"], data=json.dumps(message))
+
+    return ServerSentEvent(stream())

@@ -1,0 +1,138 @@
+"""The JSON API for reports (contract.md): gateways, other systems and the offline queue use it."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Response
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from lapor_bencana import live
+from lapor_bencana.i18n import gettext as _
+from lapor_bencana.reports import codes, intake, service
+from lapor_bencana.reports.attribution import reporter_of
+from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS, PhotoRejected
+from lapor_bencana.reports.schema import AddPhotoOperation, CreateReportOperation
+from lapor_bencana.reports.tables import ReportSource
+from lapor_bencana.web.access import has_csrf_header
+
+MAX_JSON_BODY = 64 * 1024
+
+
+def _invalid(errors: dict[str, str]) -> Response:
+    return Response(
+        {"detail": _("Periksa kembali isian laporan."), "errors": errors}, status_code=422
+    )
+
+
+def public_json(view: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "code": view["code"],
+        "display_code": codes.display(view["code"]),
+        "status": view["status"],
+        "hazard": view["hazard"],
+        "occurred_at": view["occurred_at"].isoformat(),
+        "received_at": view["received_at"].isoformat(),
+        "village_code": view["village_code"],
+        "village_name": view["village_name"],
+        "district_name": view["district_name"],
+        "timeline": [
+            {"status": step["status"], "at": step["changed_at"].isoformat(), "note": step["public_note"]}
+            for step in view["timeline"]
+        ],
+    }
+
+
+@post(
+    "/api/v1/reports",
+    opt={"access": "public"},
+    tags=["reports"],
+    summary="Create a report",
+    description=(
+        "Creates a report. Send `Idempotency-Key` (1–128 visible ASCII characters) to make retries safe: "
+        "the same key always answers the same report (201 the first time, 200 after). Bad input answers 422 "
+        "with Indonesian messages per field."
+    ),
+    request_max_body_size=MAX_JSON_BODY,
+    status_code=HTTP_201_CREATED,
+    operation_class=CreateReportOperation,
+)
+async def create_report(request: Request) -> Response:
+    key = request.headers.get("idempotency-key")
+    if problem := intake.check_idempotency_key(key):
+        return _invalid({"Idempotency-Key": problem})
+    try:
+        payload = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        return Response({"detail": _("Isi permintaan bukan JSON yang valid.")}, status_code=400)
+    if not isinstance(payload, dict):
+        return Response({"detail": _("Isi permintaan harus berupa objek JSON.")}, status_code=400)
+    state = request.app.state
+    # This route is exempt from CSRF checks: a session cookie alone could come with a forged
+    # cross-site request, so only the CSRF header of the app's own page lets it name the sender.
+    source, reporter_id = (
+        reporter_of(request, anonymous=ReportSource.API) if has_csrf_header(request) else (ReportSource.API, None)
+    )
+    outcome = await intake.submit(
+        payload,
+        [],
+        regency_code=state.settings.regency_code,
+        local_zone=state.local_zone,
+        store=state.blob_store,
+        source=source,
+        idempotency_key=key,
+        reporter_id=reporter_id,
+    )
+    if outcome.errors:
+        return _invalid(outcome.errors)
+    created = outcome.created
+    if created.is_new:
+        live.publish(request, "report-changed", report=created.report.id)
+    body = public_json(await service.public_view(created.report))
+    return Response(body, status_code=HTTP_201_CREATED if created.is_new else HTTP_200_OK)
+
+
+@get("/api/v1/reports/{code:str}", opt={"access": "public"}, tags=["reports"], summary="Public status of a report")
+async def get_report(code: FromPath[str]) -> Response:
+    normalised = codes.normalise(code)
+    report = await service.find_by_code(normalised) if normalised else None
+    if report is None:
+        raise NotFoundException()
+    return Response(public_json(await service.public_view(report)))
+
+
+@post(
+    "/api/v1/reports/{code:str}/photos",
+    opt={"access": "public"},
+    tags=["reports"],
+    summary="Add a photo to a report",
+    description=(
+        "Multipart field `photo`. Only the sender of the report may add photos: send the report's "
+        "`Idempotency-Key`. The same photo twice is kept once; at most five photos per report."
+    ),
+    request_max_body_size=MAX_BYTES + 64 * 1024,
+    status_code=HTTP_201_CREATED,
+    operation_class=AddPhotoOperation,
+)
+async def add_photo(request: Request, code: FromPath[str]) -> Response:
+    normalised = codes.normalise(code)
+    report = await service.find_by_code(normalised) if normalised else None
+    key = request.headers.get("idempotency-key")
+    if report is None or not report.idempotency_key or key != report.idempotency_key:
+        raise NotFoundException()
+    form = await request.form()
+    upload = form.get("photo")
+    if not isinstance(upload, UploadFile):
+        return _invalid({"photo": _("Pilih foto untuk dikirim.")})
+    try:
+        photo = await intake.process_photo(await upload.read())
+    except PhotoRejected as problem:
+        return _invalid({"photo": str(problem)})
+    if not await service.add_photo(report, photo, request.app.state.blob_store, limit=MAX_PHOTOS):
+        return _invalid({"photo": _("Paling banyak %(n)s foto.", n=MAX_PHOTOS)})
+    return Response({"photos": len(await service.photos_of(report.id))}, status_code=HTTP_201_CREATED)

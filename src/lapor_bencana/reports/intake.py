@@ -1,0 +1,110 @@
+"""Everything between a submitted report (form or API) and a stored one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from anyio import to_thread
+
+from lapor_bencana.i18n import gettext as _
+from lapor_bencana.regions.service import village_in_regency
+from lapor_bencana.reports import photos as photo_intake
+from lapor_bencana.reports.service import Created, create_report, find_by_key
+from lapor_bencana.reports.tables import LocationSource, ReportSource
+from lapor_bencana.reports.validation import INDONESIA_BOUNDS, validate
+from lapor_bencana.storage import BlobStore
+from lapor_bencana.timeutil import now
+
+# Bots fill every field; people never see this one (it is hidden from sight and from screen readers).
+HONEYPOT_FIELD = "website"
+IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,128}$")
+
+
+@dataclass
+class Outcome:
+    created: Created | None = None
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def check_idempotency_key(key: str | None) -> str | None:
+    """None when the key is acceptable (or absent), else the message."""
+    if key is None or IDEMPOTENCY_KEY_PATTERN.match(key):
+        return None
+    return _("Idempotency-Key harus 1–128 karakter ASCII yang terlihat.")
+
+
+async def submit(
+    raw: Mapping[str, Any],
+    photo_blobs: list[bytes],
+    *,
+    regency_code: str,
+    local_zone: ZoneInfo,
+    store: BlobStore,
+    source: ReportSource,
+    idempotency_key: str | None,
+    reporter_id: int | None = None,
+) -> Outcome:
+    if idempotency_key and (existing := await find_by_key(idempotency_key)):
+        return Outcome(Created(existing, is_new=False))
+    if raw.get(HONEYPOT_FIELD):
+        return Outcome(errors={"form": _("Laporan tidak dapat diterima. Kosongkan isian yang tersembunyi.")})
+    processed, photo_error = await _process_photos(photo_blobs)
+    errors = {"photos": photo_error} if photo_error else {}
+    raw, location_source = _with_photo_position(raw, processed)
+    report, field_errors = validate(raw, now=now(), local_zone=local_zone)
+    errors |= field_errors
+    if report and report.village_code and not await village_in_regency(report.village_code, regency_code):
+        errors["village_code"] = _("Desa ini tidak ada di wilayah kabupaten ini.")
+    if errors or report is None:
+        return Outcome(errors=errors)
+    created = await create_report(
+        report,
+        idempotency_key=idempotency_key,
+        source=source,
+        photos=processed,
+        store=store,
+        reporter_id=reporter_id,
+        location_source=location_source,
+    )
+    return Outcome(created)
+
+
+async def process_photo(blob: bytes) -> photo_intake.ProcessedPhoto:
+    # Decoding and resizing take tens of milliseconds of CPU: keep them off the event loop.
+    return await to_thread.run_sync(photo_intake.process, blob)
+
+
+async def _process_photos(blobs: list[bytes]) -> tuple[list[photo_intake.ProcessedPhoto], str | None]:
+    if len(blobs) > photo_intake.MAX_PHOTOS:
+        return [], _("Paling banyak %(n)s foto.", n=photo_intake.MAX_PHOTOS)
+    processed = []
+    for number, blob in enumerate(blobs, start=1):
+        try:
+            processed.append(await process_photo(blob))
+        except photo_intake.PhotoRejected as problem:
+            return [], _("Foto %(n)s: %(problem)s", n=number, problem=problem)
+    return processed, None
+
+
+def _with_photo_position(
+    raw: Mapping[str, Any], processed: list[photo_intake.ProcessedPhoto]
+) -> tuple[Mapping[str, Any], LocationSource]:
+    """Coordinates from the phone win; without them, the first photo with a GPS position inside
+    Indonesia gives the report its place (and the report says so)."""
+    if raw.get("latitude") not in (None, "") or raw.get("longitude") not in (None, ""):
+        claimed = raw.get("location_source")
+        return raw, LocationSource.PHOTO if claimed == LocationSource.PHOTO else LocationSource.DEVICE
+    for photo in processed:
+        if photo.gps and _inside_indonesia(*photo.gps):
+            latitude, longitude = photo.gps
+            return {**raw, "latitude": latitude, "longitude": longitude}, LocationSource.PHOTO
+    return raw, LocationSource.NONE
+
+
+def _inside_indonesia(latitude: float, longitude: float) -> bool:
+    (lat_low, lat_high), (lon_low, lon_high) = INDONESIA_BOUNDS["lat"], INDONESIA_BOUNDS["lon"]
+    return lat_low <= latitude <= lat_high and lon_low <= longitude <= lon_high

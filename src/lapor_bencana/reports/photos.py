@@ -1,0 +1,121 @@
+"""Photo intake: trust the decoded pixels, never the file name or the declared type.
+
+Every accepted photo is decoded, checked for size and pixel count (decompression bombs are
+refused before the pixels are read), turned upright, shrunk, and re-encoded as JPEG without
+any metadata — so the phone's EXIF (owner, device serial, exact position) never leaves here.
+The GPS position is read first, because a report without coordinates may use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL.ExifTags import GPS, IFD
+from pillow_heif import register_heif_opener
+
+from lapor_bencana.i18n import gettext as _
+
+# iPhones take HEIC; pillow-heif teaches Pillow to decode it.
+register_heif_opener()
+
+MAX_PHOTOS = 5
+MAX_BYTES = 10 * 1024 * 1024
+# 40 megapixels is more than any phone camera takes; a larger image is a bomb or a scan.
+MAX_PIXELS = 40_000_000
+LONGEST_SIDE = 1600
+THUMB_SIDE = 320
+JPEG_QUALITY = 82
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO", "HEIF"}
+
+
+class PhotoRejected(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ProcessedPhoto:
+    jpeg: bytes
+    thumbnail: bytes
+    width: int
+    height: int
+    sha256: str
+    gps: tuple[float, float] | None
+
+
+def process(data: bytes) -> ProcessedPhoto:
+    if len(data) > MAX_BYTES:
+        raise PhotoRejected(_("Foto terlalu besar (paling besar 10 MB)."))
+    image = _open(data)
+    gps = gps_position(image)
+    try:
+        image = ImageOps.exif_transpose(image)
+        image = _flatten(image)
+        image.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.LANCZOS)
+        jpeg = _encode(image)
+        image.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.LANCZOS)
+        thumbnail = _encode(image)
+    except (OSError, ValueError, SyntaxError) as error:
+        raise PhotoRejected(_("Foto rusak atau tidak lengkap.")) from error
+    width, height = Image.open(io.BytesIO(jpeg)).size
+    return ProcessedPhoto(jpeg, thumbnail, width, height, hashlib.sha256(jpeg).hexdigest(), gps)
+
+
+def _open(data: bytes) -> Image.Image:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+            if image.format not in ACCEPTED_FORMATS:
+                raise PhotoRejected(_("Jenis berkas tidak didukung. Kirim foto JPEG, PNG, WebP atau HEIC."))
+            if image.width * image.height > MAX_PIXELS:
+                raise PhotoRejected(_("Ukuran gambar terlalu besar."))
+            image.load()
+    except PhotoRejected:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PhotoRejected(_("Ukuran gambar terlalu besar.")) from None
+    except UnidentifiedImageError:
+        raise PhotoRejected(_("Berkas ini bukan foto.")) from None
+    except (OSError, ValueError, SyntaxError):
+        raise PhotoRejected(_("Foto rusak atau tidak lengkap.")) from None
+    return image
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    if image.mode in ("RGBA", "LA", "P"):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _encode(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def gps_position(image: Image.Image) -> tuple[float, float] | None:
+    """Latitude and longitude in degrees from EXIF, or None when absent or malformed."""
+    try:
+        gps = image.getexif().get_ifd(IFD.GPSInfo)
+        latitude = _degrees(gps[GPS.GPSLatitude], gps.get(GPS.GPSLatitudeRef, "N"), "S")
+        longitude = _degrees(gps[GPS.GPSLongitude], gps.get(GPS.GPSLongitudeRef, "E"), "W")
+    except (KeyError, TypeError, ValueError, ZeroDivisionError, AttributeError):
+        return None
+    if not (-90 <= latitude <= 90 and -180 <= longitude <= 180) or (latitude, longitude) == (0, 0):
+        return None
+    return latitude, longitude
+
+
+def _degrees(parts, reference, negative_reference: str) -> float:
+    degrees, minutes, seconds = (float(part) for part in parts)
+    value = degrees + minutes / 60 + seconds / 3600
+    if isinstance(reference, bytes):
+        reference = reference.decode("ascii", "ignore")
+    return -value if reference.strip().upper() == negative_reference else value

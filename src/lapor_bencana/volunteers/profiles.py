@@ -1,0 +1,80 @@
+"""A volunteer's own profile: skills, home area, position and radius, availability."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from lapor_bencana import audit
+from lapor_bencana.accounts.tables import User
+from lapor_bencana.i18n import gettext as _
+from lapor_bencana.regions.service import village_in_regency
+from lapor_bencana.reports.validation import Invalid, clean_coordinate
+from lapor_bencana.timeutil import now
+from lapor_bencana.volunteers import skills as skill_catalogue
+from lapor_bencana.volunteers.tables import VolunteerProfile
+
+MIN_RADIUS_KM, MAX_RADIUS_KM = 1.0, 200.0
+
+
+async def profile_of(user_id: int) -> VolunteerProfile:
+    """The stored profile, or a fresh unsaved one with the defaults."""
+    profile = await VolunteerProfile.objects().where(VolunteerProfile.user == user_id).first().run()
+    return profile or VolunteerProfile(user=user_id)
+
+
+async def validate(data: Mapping[str, Any], regency_code: str) -> tuple[dict[str, Any], dict[str, str]]:
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    chosen = data.get("skills") or []
+    chosen = [chosen] if isinstance(chosen, str) else list(chosen)
+    unknown = [code for code in chosen if code not in skill_catalogue.SKILLS_BY_CODE]
+    if unknown:
+        errors["skills"] = _("Keahlian tidak dikenal.")
+    else:
+        cleaned["skills"] = skill_catalogue.mask(chosen)
+    village_code = (data.get("home_village") or "").strip()
+    if village_code:
+        if await village_in_regency(village_code, regency_code) is None:
+            errors["home_village"] = _("Desa ini tidak ada di wilayah kabupaten ini.")
+        else:
+            cleaned["home_village"] = village_code
+            cleaned["home_district"] = village_code.rsplit(".", 1)[0]
+    else:
+        district = (data.get("home_district") or "").strip()
+        if district and not district.startswith(regency_code + "."):
+            errors["home_district"] = _("Kecamatan tidak dikenal.")
+        cleaned["home_village"], cleaned["home_district"] = None, district
+    for name, axis in (("latitude", "lat"), ("longitude", "lon")):
+        try:
+            cleaned[name] = clean_coordinate(data.get(name), axis)
+        except Invalid as problem:
+            errors["latitude"] = str(problem)
+    if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+        errors["latitude"] = _("Garis lintang dan bujur harus diisi keduanya.")
+    try:
+        radius = float(data.get("radius_km") or 15)
+        if not MIN_RADIUS_KM <= radius <= MAX_RADIUS_KM:
+            raise ValueError
+        cleaned["radius_km"] = radius
+    except (TypeError, ValueError):
+        errors["radius_km"] = _("Jarak 1 sampai 200 km.")
+    cleaned["available"] = str(data.get("available", "")).lower() in ("1", "true", "on", "ya")
+    return cleaned, errors
+
+
+async def save(user: User, values: dict[str, Any], actor: User, client_address: str | None = None) -> VolunteerProfile:
+    async with audit.transaction():
+        profile = await profile_of(user.id)
+        current = {name: getattr(profile, name) for name in values}
+        before, after = audit.changed_fields(current, values)
+        for name, value in values.items():
+            setattr(profile, name, value)
+        profile.updated_at = now()
+        await profile.save().run()
+        if after:
+            await audit.record(
+                action="volunteer.update", entity_type="user", entity_id=user.id, actor=actor,
+                before=before, after=after, client_address=client_address,
+            )
+    return profile

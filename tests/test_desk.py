@@ -1,0 +1,129 @@
+"""The coordinator desk through HTTP: queue and filters, triage actions as htmx fragments, the
+incident page with assessments and needs. Both databases."""
+
+import pytest
+
+from lapor_bencana.accounts.tables import Role, User
+from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.reports.tables import Report
+from tests.accounts import client_of, csrf_token, make_user, post_form, sign_in
+
+FLOOD = {"hazard": "banjir", "village_code": "63.11.06.2005", "latitude": -2.3325, "longitude": 115.4712,
+         "description": "Air masuk rumah", "reporter_name": "Siti", "reporter_phone": "081234567890"}
+
+
+@pytest.fixture
+async def coordinator(app):
+    await make_user("sari", Role.KOORDINATOR)
+    await make_user("budi", Role.PETUGAS, full_name="Budi Petugas")
+    client = client_of(app)
+    assert (await sign_in(client, "sari")).status_code == 303
+    yield client
+    await client.aclose()
+
+
+async def report_via_api(client, **fields):
+    response = await client.post("/api/v1/reports", json={**FLOOD, **fields})
+    assert response.status_code == 201
+    return await Report.objects().where(Report.code == response.json()["code"]).first().run()
+
+
+async def htmx_post(client, path, data=None):
+    token = await csrf_token(client)
+    return await client.post(path, data={"_csrf_token": token, **(data or {})}, headers={"HX-Request": "true"})
+
+
+async def test_the_queue_lists_new_reports_with_the_reporters_contact_for_coordinators(coordinator):
+    report = await report_via_api(coordinator)
+    page = await coordinator.get("/koordinator")
+    assert page.status_code == 200
+    assert f'data-report-code="{report.code}"' in page.text
+    detail = await coordinator.get(f"/koordinator/laporan/{report.id}")
+    assert "Siti" in detail.text and "https://wa.me/6281234567890" in detail.text
+
+
+async def test_filters_narrow_the_queue_and_answer_a_fragment_to_htmx(coordinator):
+    flood = await report_via_api(coordinator)
+    fire = await report_via_api(coordinator, hazard="kebakaran")
+    fragment = await coordinator.get("/koordinator", params={"hazard": "kebakaran"}, headers={"HX-Request": "true", "HX-Target": "queue"})
+    assert fragment.text.lstrip().startswith('<div id="queue"')
+    assert fire.code in fragment.text and flood.code not in fragment.text
+    by_district = await coordinator.get("/koordinator", params={"kecamatan": "63.11.01"})
+    assert flood.code not in by_district.text
+
+
+async def test_verify_then_merge_a_duplicate_through_the_desk(coordinator):
+    first = await report_via_api(coordinator)
+    verified = await htmx_post(coordinator, f"/koordinator/laporan/{first.id}/verifikasi")
+    assert verified.status_code == 200 and 'id="report-actions"' in verified.text
+    incident = await Incident.objects().first().run()
+    second = await report_via_api(coordinator, latitude=-2.3330, longitude=115.4716)
+    detail = await coordinator.get(f"/koordinator/laporan/{second.id}")
+    assert f'value="{incident.id}"' in detail.text  # suggested as a duplicate
+    merged = await htmx_post(coordinator, f"/koordinator/laporan/{second.id}/gabung", {"incident": str(incident.id)})
+    assert merged.status_code == 200
+    assert (await Report.objects().where(Report.id == second.id).first().run()).status == "digabung"
+    page = await coordinator.get(f"/koordinator/kejadian/{incident.code}")
+    assert first.code[:4] in page.text and second.code[:4] in page.text
+    assert "report.merge" in page.text or "incident.create" in page.text  # the audit history is shown
+
+
+async def test_a_second_action_on_a_handled_report_answers_422_with_a_reason(coordinator):
+    report = await report_via_api(coordinator)
+    await htmx_post(coordinator, f"/koordinator/laporan/{report.id}/verifikasi")
+    again = await htmx_post(coordinator, f"/koordinator/laporan/{report.id}/tolak", {"reason": "hoaks"})
+    assert again.status_code == 422
+    assert "sudah ditangani" in again.text
+
+
+async def test_reject_and_assign_without_javascript_redirect_back(coordinator):
+    report = await report_via_api(coordinator)
+    officer = await User.objects().where(User.username == "budi").first().run()
+    assigned = await post_form(coordinator, f"/koordinator/laporan/{report.id}/tugaskan", {"officer": str(officer.id)})
+    assert assigned.status_code == 303
+    rejected = await post_form(coordinator, f"/koordinator/laporan/{report.id}/tolak", {"reason": "bukan_bencana", "note": "latihan"})
+    assert rejected.status_code == 303
+    stored = await Report.objects().where(Report.id == report.id).first().run()
+    assert (stored.status, stored.rejection_reason, stored.assigned_officer) == ("ditolak", "bukan_bencana", officer.id)
+
+
+async def test_an_assessment_gives_the_incident_figures_and_needs(coordinator):
+    report = await report_via_api(coordinator)
+    await htmx_post(coordinator, f"/koordinator/laporan/{report.id}/verifikasi")
+    incident = await Incident.objects().first().run()
+    saved = await htmx_post(coordinator, f"/kejadian/{incident.code}/kaji-cepat", {"displaced": "100", "affected_families": "30"})
+    assert saved.status_code == 200
+    assert 'data-testid="figures"' in saved.text
+    assert 'data-testid="needs"' in saved.text and 'data-need="air_bersih"' in saved.text
+    bad = await htmx_post(coordinator, f"/kejadian/{incident.code}/kaji-cepat", {"displaced": "-5"})
+    assert bad.status_code == 422
+
+
+async def test_incident_status_and_settings_change_through_the_page(coordinator):
+    report = await report_via_api(coordinator)
+    await htmx_post(coordinator, f"/koordinator/laporan/{report.id}/verifikasi")
+    incident = await Incident.objects().first().run()
+    moved = await htmx_post(coordinator, f"/koordinator/kejadian/{incident.code}/status", {"status": "ditangani"})
+    assert moved.status_code == 200 and "Sedang ditangani" in moved.text
+    wrong = await htmx_post(coordinator, f"/koordinator/kejadian/{incident.code}/status", {"status": "dilaporkan"})
+    assert wrong.status_code == 422
+    settings = await htmx_post(coordinator, f"/koordinator/kejadian/{incident.code}/pengaturan",
+                               {"priority": "kritis", "emergency_status": "tanggap_darurat", "radius_km": "12", "planning_days": "14"})
+    assert settings.status_code == 200
+    stored = await Incident.objects().first().run()
+    assert (stored.priority, stored.emergency_status, stored.planning_days, stored.public_kitchen) == ("kritis", "tanggap_darurat", 14, False)
+    nonsense = await htmx_post(coordinator, f"/koordinator/kejadian/{incident.code}/pengaturan", {"priority": "raja"})
+    assert nonsense.status_code == 422
+
+
+async def test_a_field_officer_may_record_an_assessment_but_not_triage(app, coordinator):
+    report = await report_via_api(coordinator)
+    await htmx_post(coordinator, f"/koordinator/laporan/{report.id}/verifikasi")
+    incident = await Incident.objects().first().run()
+    officer = client_of(app)
+    await sign_in(officer, "budi")
+    assert (await htmx_post(officer, f"/kejadian/{incident.code}/kaji-cepat", {"displaced": "40"})).status_code == 200
+    other = await report_via_api(coordinator)
+    refused = await post_form(officer, f"/koordinator/laporan/{other.id}/verifikasi")
+    assert refused.status_code == 403
+    await officer.aclose()

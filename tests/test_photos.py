@@ -1,0 +1,81 @@
+import io
+
+import pytest
+from PIL import Image
+
+from lapor_bencana.reports.photos import LONGEST_SIDE, MAX_BYTES, PhotoRejected, process
+from tests import images
+
+
+def test_a_photo_is_shrunk_and_re_encoded_without_metadata():
+    processed = process(images.jpeg(4000, 3000, owner="Budi Santoso", gps=(-2.33, 115.47)))
+    assert max(processed.width, processed.height) == LONGEST_SIDE
+    result = Image.open(io.BytesIO(processed.jpeg))
+    assert result.format == "JPEG"
+    assert len(result.getexif()) == 0
+    assert b"Budi Santoso" not in processed.jpeg
+    thumbnail = Image.open(io.BytesIO(processed.thumbnail))
+    assert max(thumbnail.size) == 320
+
+
+def test_the_gps_position_is_read_before_the_metadata_is_dropped():
+    processed = process(images.jpeg(gps=(-2.3325, 115.4712)))
+    latitude, longitude = processed.gps
+    assert latitude == pytest.approx(-2.3325, abs=1e-4)
+    assert longitude == pytest.approx(115.4712, abs=1e-4)
+
+
+def test_a_photo_without_gps_has_no_position():
+    assert process(images.jpeg()).gps is None
+
+
+def test_a_sideways_photo_is_turned_upright():
+    # Orientation 6: the camera was turned; the stripe at the stored top must end up on the right.
+    processed = process(images.jpeg(400, 200, orientation=6))
+    upright = Image.open(io.BytesIO(processed.jpeg)).convert("RGB")
+    assert upright.size == (200, 400)
+    assert sum(upright.getpixel((upright.width - 3, upright.height // 2))) < 60
+
+
+def test_transparent_png_is_flattened_onto_white():
+    processed = process(images.png_with_alpha())
+    pixel = Image.open(io.BytesIO(processed.jpeg)).convert("RGB").getpixel((10, 10))
+    assert all(channel > 90 for channel in pixel)
+
+
+def test_a_text_file_renamed_jpg_is_refused():
+    with pytest.raises(PhotoRejected, match="bukan foto"):
+        process(b"<html><script>alert(1)</script></html>" * 10)
+
+
+def test_a_truncated_jpeg_is_refused():
+    data = images.jpeg(1200, 900)
+    with pytest.raises(PhotoRejected, match="rusak"):
+        process(data[: len(data) // 3])
+
+
+def test_an_oversized_upload_is_refused_before_decoding():
+    with pytest.raises(PhotoRejected, match="10 MB"):
+        process(b"\xff\xd8" + b"\x00" * MAX_BYTES)
+
+
+def test_a_decompression_bomb_is_refused_without_reading_its_pixels():
+    bomb = images.png_bomb()
+    assert len(bomb) < 10_000
+    with pytest.raises(PhotoRejected, match="terlalu besar"):
+        process(bomb)
+
+
+def test_a_gif_is_not_an_accepted_photo_format():
+    out = io.BytesIO()
+    Image.new("P", (10, 10)).save(out, format="GIF")
+    with pytest.raises(PhotoRejected, match="tidak didukung"):
+        process(out.getvalue())
+
+
+def test_an_iphone_heic_photo_is_accepted_and_turned_into_jpeg():
+    out = io.BytesIO()
+    Image.new("RGB", (640, 480), (10, 200, 30)).save(out, format="HEIF")
+    processed = process(out.getvalue())
+    assert Image.open(io.BytesIO(processed.jpeg)).format == "JPEG"
+    assert (processed.width, processed.height) == (640, 480)
