@@ -19,21 +19,14 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-SQLITE_BUSY_TIMEOUT_S = 5.0
+from lapor_bencana import sqlite_engine
+from lapor_bencana.sqlite_engine import KeptConnectionSQLiteEngine
 
 log = structlog.get_logger(__name__)
 
 
 class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached or used; the message says why in plain words."""
-
-
-class _TunedSQLiteConnection(sqlite3.Connection):
-    # Piccolo opens a connection per query, so per-connection pragmas are set here.
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.execute("PRAGMA synchronous = NORMAL")
-        self.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
 
 
 def sqlite_path(url: str) -> Path:
@@ -54,7 +47,9 @@ def create_engine(url: str) -> Engine:
         with sqlite3.connect(path) as connection:
             # WAL is a property of the file: set once, readers then never block the writer.
             connection.execute("PRAGMA journal_mode = WAL")
-        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S, factory=_TunedSQLiteConnection)
+        return KeptConnectionSQLiteEngine(
+            path=str(path), timeout=sqlite_engine.BUSY_TIMEOUT_S, factory=sqlite_engine.TunedConnection
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise DatabaseUnavailable(f"Unknown database URL scheme: {parts.scheme!r}")
@@ -89,9 +84,12 @@ def bind(engine: Engine) -> None:
 
 
 async def start(engine: Engine) -> None:
-    """Opens the PostgreSQL pool. If the server is down the app still starts: queries then open
-    their own connections, ``/healthz`` answers 503, and service resumes when the server is back."""
-    if isinstance(engine, PostgresEngine):
+    """Opens the PostgreSQL pool, or the kept SQLite connections. If the PostgreSQL server is down
+    the app still starts: queries then open their own connections, ``/healthz`` answers 503, and
+    service resumes when the server is back."""
+    if isinstance(engine, KeptConnectionSQLiteEngine):
+        await engine.keep_connections()
+    elif isinstance(engine, PostgresEngine):
         try:
             await engine.start_connection_pool(min_size=1, max_size=10)
         except (OSError, asyncpg.PostgresError) as error:
@@ -99,7 +97,9 @@ async def start(engine: Engine) -> None:
 
 
 async def stop(engine: Engine) -> None:
-    if isinstance(engine, PostgresEngine) and engine.pool is not None:
+    if isinstance(engine, KeptConnectionSQLiteEngine):
+        await engine.close_kept_connections()
+    elif isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
 
 

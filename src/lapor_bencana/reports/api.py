@@ -82,7 +82,7 @@ async def create_report(request: Request) -> Response:
     if outcome.errors:
         return _invalid(outcome.errors)
     created = outcome.created
-    body = public_json(await service.public_view(created.report))
+    body = public_json(await service.public_view(created.row, created.timeline))
     return Response(body, status_code=HTTP_201_CREATED if created.is_new else HTTP_200_OK)
 
 

@@ -6,7 +6,8 @@ from litestar.middleware.rate_limit import RateLimitConfig
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def _is_public_write(request: Request) -> bool:
+# Async on purpose: Litestar runs a plain function given here in a thread, for every request.
+async def _is_public_write(request: Request) -> bool:
     return request.method not in SAFE_METHODS and request.route_handler.opt.get("access") == "public"
 
 
