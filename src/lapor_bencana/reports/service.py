@@ -41,12 +41,12 @@ def _insert_sql(table: type[Table], columns: list[Column]) -> str:
 # submission and status look-up are therefore written once, here, from the table definitions,
 # and rows stay dictionaries until someone asks for a Report (docs/performance.md, ingest cost).
 _REPORT_COLUMNS = [column for column in Report._meta.columns if column is not Report._meta.primary_key]
-_INSERT_REPORT = _insert_sql(Report, _REPORT_COLUMNS) + " RETURNING id"
+# A taken key inserts nothing (and returns no id): the report stored first answers the repeat.
+_INSERT_REPORT = _insert_sql(Report, _REPORT_COLUMNS) + ' ON CONFLICT ("idempotency_key") DO NOTHING RETURNING id'
 _INSERT_FIRST_STEP = _insert_sql(
     ReportStatusChange, [ReportStatusChange.report, ReportStatusChange.status, ReportStatusChange.changed_at]
 )
 _REPORT_BY = 'SELECT * FROM "report" WHERE "{column}" = {{}} LIMIT 1'
-_ID_BY_KEY = 'SELECT "id" FROM "report" WHERE "idempotency_key" = {} LIMIT 1'
 _TIMELINE = (
     'SELECT "status", "changed_at", "public_note" FROM "report_status_change" '
     'WHERE "report" = {} ORDER BY "changed_at", "id"'
@@ -77,9 +77,6 @@ def first_step(report: Report | Mapping[str, Any]) -> dict:
 
 async def find_by_key(idempotency_key: str) -> dict[str, Any] | None:
     """The stored row of the report sent with this key."""
-    # Nearly every key is new: the narrow query answers those, the whole row is read for repeats.
-    if not await Report.raw(_ID_BY_KEY, idempotency_key).run():
-        return None
     return await _row_by("idempotency_key", idempotency_key)
 
 
@@ -105,22 +102,23 @@ async def create_report(
 ) -> Created:
     """Stores the report with its photos in one transaction; the same key gives back the same report.
 
-    The unique constraint on the key guarantees a single report when retries race each other;
-    callers look the key up first (:func:`find_by_key`) only to answer a repeat without work.
+    The unique constraint on the key guarantees a single report when retries race each other: the
+    insert of a taken key does nothing, and the report already stored is returned instead.
     """
     stored = [(store.put(photo.jpeg), store.put(photo.thumbnail), photo) for photo in photos]
     for _attempt in range(CODE_ATTEMPTS):
         row = _new_row(data, idempotency_key, source, reporter_id, location_source)
         try:
             async with database.write_transaction(Report._meta.db):
-                row["id"] = await _insert(row)
+                if not (inserted := await _insert(row)):
+                    return Created(await _row_by("idempotency_key", idempotency_key), is_new=False)
+                row["id"] = inserted[0]["id"]
                 await _attach(row, stored)
             return Created(row, is_new=True)
         except Exception as error:
+            # The key's conflict is handled above, so this is a tracking code already in use.
             if not database.is_unique_violation(error):
                 raise
-            if idempotency_key and (existing := await find_by_key(idempotency_key)):
-                return Created(existing, is_new=False)
     raise RuntimeError("could not allocate a unique tracking code")
 
 
@@ -154,10 +152,9 @@ def _new_row(
     return row
 
 
-async def _insert(row: dict[str, Any]) -> int:
+async def _insert(row: dict[str, Any]) -> list[dict]:
     values = (row[column._meta.name] for column in _REPORT_COLUMNS)
-    rows = await Report.raw(_INSERT_REPORT, *(v.value if isinstance(v, Enum) else v for v in values)).run()
-    return rows[0]["id"]
+    return await Report.raw(_INSERT_REPORT, *(v.value if isinstance(v, Enum) else v for v in values)).run()
 
 
 async def _attach(row: dict[str, Any], stored: list[tuple[str, str, ProcessedPhoto]]) -> None:
