@@ -7,8 +7,10 @@ with :func:`bind` so that a test can point everything at a fresh database.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
+import socket
 import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -62,6 +64,41 @@ def write_transaction(engine: Engine):
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+# SQLite's result codes (the low byte of an extended code) that mean "not now" rather than a bug.
+_SQLITE_UNAVAILABLE = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_READONLY,
+}
+_UNAVAILABLE = (
+    DatabaseUnavailable,
+    sqlite_engine.WritersQueueFull,
+    asyncpg.PostgresConnectionError,  # class 08: connection lost, refused by the server
+    asyncpg.exceptions.OperatorInterventionError,  # class 57: shutting down, starting up
+    asyncpg.InsufficientResourcesError,  # class 53: too many connections, disk full
+    asyncpg.InvalidCatalogNameError,  # the database was dropped or renamed
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be used right now (down, unreachable, locked,
+    full) rather than a bug: the request may simply be sent again later."""
+    if isinstance(error, _UNAVAILABLE):
+        return True
+    if isinstance(error, sqlite3.OperationalError):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
+    if isinstance(error, asyncpg.InterfaceError):
+        return any(words in str(error) for words in ("connection is closed", "pool is closing"))
+    # Connecting failed (refused, reset, unreachable, timed out, name unknown), or the disk is full.
+    return isinstance(error, ConnectionError | TimeoutError | socket.gaierror) or (
+        isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENOSPC)
+    )
 
 
 def is_unique_violation(error: BaseException) -> bool:
