@@ -177,6 +177,18 @@ def seed() -> None:
     click.echo(result.summary())
 
 
+@main.command("backup", help="Copy the database and the uploaded files into a new folder PATH, while the app runs.")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_command(path: Path) -> None:
+    from lapor_bencana import backup
+
+    try:
+        result = backup.backup(_settings(), path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(result.summary())
+
+
 @main.group(help="The hash-chained audit trail of every change.")
 def audit() -> None:
     pass
