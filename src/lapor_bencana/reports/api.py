@@ -15,7 +15,13 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS, PhotoRejected
-from lapor_bencana.reports.schema import AddPhotoOperation, CreateReportOperation
+from lapor_bencana.reports.schema import (
+    CREATE_RESPONSES,
+    PHOTO_RESPONSES,
+    STATUS_RESPONSES,
+    AddPhotoOperation,
+    CreateReportOperation,
+)
 from lapor_bencana.reports.tables import ReportSource
 
 MAX_JSON_BODY = 64 * 1024
@@ -58,6 +64,7 @@ def public_json(view: dict[str, Any]) -> dict[str, Any]:
     request_max_body_size=MAX_JSON_BODY,
     status_code=HTTP_201_CREATED,
     operation_class=CreateReportOperation,
+    responses=CREATE_RESPONSES,
 )
 async def create_report(request: Request) -> Response:
     key = request.headers.get("idempotency-key")
@@ -86,7 +93,13 @@ async def create_report(request: Request) -> Response:
     return Response(body, status_code=HTTP_201_CREATED if created.is_new else HTTP_200_OK)
 
 
-@get("/api/v1/reports/{code:str}", opt={"access": "public"}, tags=["reports"], summary="Public status of a report")
+@get(
+    "/api/v1/reports/{code:str}",
+    opt={"access": "public"},
+    tags=["reports"],
+    summary="Public status of a report",
+    responses=STATUS_RESPONSES,
+)
 async def get_report(code: FromPath[str]) -> Response:
     normalised = codes.normalise(code)
     report = await service.find_by_code(normalised) if normalised else None
@@ -107,6 +120,7 @@ async def get_report(code: FromPath[str]) -> Response:
     request_max_body_size=MAX_BYTES + 64 * 1024,
     status_code=HTTP_201_CREATED,
     operation_class=AddPhotoOperation,
+    responses=PHOTO_RESPONSES,
 )
 async def add_photo(request: Request, code: FromPath[str]) -> Response:
     normalised = codes.normalise(code)
