@@ -71,6 +71,9 @@ def run(host: str, port: int, workers: int) -> None:
         if workers > 1:
             raise click.ClickException("Several workers need PostgreSQL: set LAPOR_DATABASE_URL=postgresql://…")
         with_database(settings, lambda: _prepare_embedded(settings))
+    # Each worker loads the settings itself: a secret generated on first run must exist before they
+    # start, or two of them generate one each and sign with different keys.
+    settings.effective_secret_key
     uvicorn.run(
         "lapor_bencana.app:create_app",
         factory=True,
