@@ -26,7 +26,7 @@ from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.web import health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
-from lapor_bencana.web.rate_limit import public_write_rate_limit
+from lapor_bencana.web.rate_limit import PublicWriteRateLimit
 from lapor_bencana.web.security import SecurityHeadersMiddleware, content_security_policy
 from lapor_bencana.web.templating import template_config
 
@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 csp=content_security_policy(), hsts=settings.base_url.startswith("https://")
             ),
             LocaleMiddleware(),
-            public_write_rate_limit(settings.rate_limit_per_minute).middleware,
+            PublicWriteRateLimit(settings.rate_limit_per_minute),
         ],
         csrf_config=CSRFConfig(
             secret=settings.effective_secret_key,
