@@ -31,8 +31,9 @@ class LiveServer:
     server go away and come back.
     """
 
-    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None) -> None:
+    def __init__(self, data_dir: Path, extra_env: dict[str, str] | None = None, workers: int = 1) -> None:
         self.data_dir = data_dir
+        self.workers = workers
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.log_path = data_dir / "server.log"
@@ -56,7 +57,7 @@ class LiveServer:
     def start(self, timeout_s: float = 30) -> None:
         log = self.log_path.open("a")
         self.process = subprocess.Popen(
-            [*LAPOR, "run", "--host", "127.0.0.1", "--port", str(self.port)],
+            [*LAPOR, "run", "--host", "127.0.0.1", "--port", str(self.port), "--workers", str(self.workers)],
             env=self.env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -82,6 +83,13 @@ class LiveServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL to the whole process group, as a power cut or the OOM killer would end it."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
         self.process = None
 
     def log(self) -> str:

@@ -98,3 +98,15 @@ def test_an_unknown_regency_import_is_refused(lapor):
     result = lapor("regions", "import", "--regency", "99.99")
     assert result.exit_code == 1
     assert "99.99" in result.output
+
+
+def test_a_generated_secret_exists_before_the_workers_start(lapor, monkeypatch, tmp_path):
+    import uvicorn
+
+    started = {}
+    monkeypatch.setattr(
+        uvicorn, "run", lambda *args, **kwargs: started.update(workers=kwargs["workers"], secret=(tmp_path / "data" / "secret_key").exists())
+    )
+    result = lapor("run", "--workers", "2", LAPOR_DATABASE_URL="postgresql://postgres@127.0.0.1:1/none", LAPOR_SECRET_KEY="")
+    assert result.exit_code == 0, result.output
+    assert started == {"workers": 2, "secret": True}

@@ -183,3 +183,19 @@ async def test_the_openapi_document_describes_the_report_api(client):
     schema = create["requestBody"]["content"]["application/json"]["schema"]
     assert "banjir" in schema["properties"]["hazard"]["enum"]
     assert schema["properties"]["displaced"]["maximum"] == 1_000_000
+
+
+async def test_text_with_halves_of_surrogate_pairs_is_stored_without_them(client):
+    raw = b'{"hazard": "banjir", "village_code": "63.11.06.2005", "description": "air \\ud800naik"}'
+    response = await client.post("/api/v1/reports", content=raw, headers={"content-type": "application/json"})
+    assert response.status_code == 201
+    stored = await Report.objects().where(Report.code == response.json()["code"]).first().run()
+    assert stored.description == "air naik"
+
+
+@pytest.mark.parametrize("field", ["latitude", "accuracy_m"])
+async def test_a_number_too_large_for_a_float_gets_a_422(client, field):
+    raw = '{"hazard": "banjir", "village_code": "63.11.06.2005", "longitude": 115, "%s": 1%s}' % (field, "0" * 400)
+    response = await client.post("/api/v1/reports", content=raw.encode(), headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert field in response.json()["errors"]

@@ -120,3 +120,20 @@ def test_village_codes_must_have_the_village_shape():
 def test_every_problem_is_reported_at_once():
     _, errors = validate({"hazard": "x", "dead": -1, "latitude": 99}, now=NOW, local_zone=WITA)
     assert {"hazard", "dead", "latitude"} <= errors.keys()
+
+
+def test_numbers_too_large_for_a_float_are_refused_not_a_crash():
+    huge = 10**400
+    assert "latitude" in check(latitude=huge, longitude=115.0)[1]
+    assert "accuracy_m" in check(accuracy_m=huge)[1]
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "0001-01-01T00:30"])
+def test_times_at_the_edge_of_the_calendar_are_refused_not_a_crash(moment):
+    assert "occurred_at" in check(occurred_at=moment)[1]
+
+
+def test_halves_of_surrogate_pairs_are_dropped_from_text():
+    report, errors = check(description="air \ud800naik\udfff", reporter_name="\udc00Siti")
+    assert errors == {}
+    assert (report.description, report.reporter_name) == ("air naik", "Siti")

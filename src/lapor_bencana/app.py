@@ -32,7 +32,7 @@ from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.web import access, health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
-from lapor_bencana.web.rate_limit import public_write_rate_limit
+from lapor_bencana.web.rate_limit import PublicWriteRateLimit
 from lapor_bencana.web.security import SecurityHeadersMiddleware, content_security_policy
 from lapor_bencana.web.templating import template_config
 
@@ -136,7 +136,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
                 csp=content_security_policy(), hsts=https
             ),
             LocaleMiddleware(),
-            public_write_rate_limit(settings.rate_limit_per_minute).middleware,
+            PublicWriteRateLimit(settings.rate_limit_per_minute),
             sessions.session_config(secure=https).middleware,
             access.CurrentUserMiddleware(),
         ],
@@ -151,7 +151,9 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
         openapi_config=OpenAPIConfig(
             title="Lapor Bencana API",
             version=__version__,
-            openapi_router=Router("/schema", route_handlers=[], opt={"access": access.PUBLIC, "skip_session": True}),
+            openapi_router=Router(
+                    "/schema", route_handlers=[], opt={"access": access.PUBLIC, "skip_session": True}, include_in_schema=False
+                ),
         ),
         logging_config=StructLoggingConfig(log_exceptions="never"),
         debug=settings.debug,

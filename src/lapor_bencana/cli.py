@@ -73,6 +73,9 @@ def run(host: str, port: int, workers: int) -> None:
         if workers > 1:
             raise click.ClickException("Several workers need PostgreSQL: set LAPOR_DATABASE_URL=postgresql://…")
         with_database(settings, lambda: _prepare_embedded(settings))
+    # Each worker loads the settings itself: a secret generated on first run must exist before they
+    # start, or two of them generate one each and sign with different keys.
+    settings.effective_secret_key
     uvicorn.run(
         "lapor_bencana.app:create_app",
         factory=True,
@@ -176,6 +179,18 @@ def seed() -> None:
 
     settings = _settings()
     result = with_database(settings, lambda: demo_data.seed(settings.regency_code))
+    click.echo(result.summary())
+
+
+@main.command("backup", help="Copy the database and the uploaded files into a new folder PATH, while the app runs.")
+@click.argument("path", type=click.Path(path_type=Path))
+def backup_command(path: Path) -> None:
+    from lapor_bencana import backup
+
+    try:
+        result = backup.backup(_settings(), path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
     click.echo(result.summary())
 
 

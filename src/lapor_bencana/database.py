@@ -7,8 +7,10 @@ with :func:`bind` so that a test can point everything at a fresh database.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
+import socket
 import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,21 +21,14 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
-SQLITE_BUSY_TIMEOUT_S = 5.0
+from lapor_bencana import sqlite_engine
+from lapor_bencana.sqlite_engine import KeptConnectionSQLiteEngine
 
 log = structlog.get_logger(__name__)
 
 
 class DatabaseUnavailable(RuntimeError):
     """The database cannot be reached or used; the message says why in plain words."""
-
-
-class _TunedSQLiteConnection(sqlite3.Connection):
-    # Piccolo opens a connection per query, so per-connection pragmas are set here.
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.execute("PRAGMA synchronous = NORMAL")
-        self.execute(f"PRAGMA busy_timeout = {int(SQLITE_BUSY_TIMEOUT_S * 1000)}")
 
 
 def sqlite_path(url: str) -> Path:
@@ -54,7 +49,9 @@ def create_engine(url: str) -> Engine:
         with sqlite3.connect(path) as connection:
             # WAL is a property of the file: set once, readers then never block the writer.
             connection.execute("PRAGMA journal_mode = WAL")
-        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S, factory=_TunedSQLiteConnection)
+        return KeptConnectionSQLiteEngine(
+            path=str(path), timeout=sqlite_engine.BUSY_TIMEOUT_S, factory=sqlite_engine.TunedConnection
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("postgres", "postgresql"):
         raise DatabaseUnavailable(f"Unknown database URL scheme: {parts.scheme!r}")
@@ -67,6 +64,41 @@ def write_transaction(engine: Engine):
     if isinstance(engine, SQLiteEngine):
         return engine.transaction(transaction_type=TransactionType.immediate)
     return engine.transaction()
+
+
+# SQLite's result codes (the low byte of an extended code) that mean "not now" rather than a bug.
+_SQLITE_UNAVAILABLE = {
+    sqlite3.SQLITE_BUSY,
+    sqlite3.SQLITE_LOCKED,
+    sqlite3.SQLITE_CANTOPEN,
+    sqlite3.SQLITE_IOERR,
+    sqlite3.SQLITE_FULL,
+    sqlite3.SQLITE_READONLY,
+}
+_UNAVAILABLE = (
+    DatabaseUnavailable,
+    sqlite_engine.WritersQueueFull,
+    asyncpg.PostgresConnectionError,  # class 08: connection lost, refused by the server
+    asyncpg.exceptions.OperatorInterventionError,  # class 57: shutting down, starting up
+    asyncpg.InsufficientResourcesError,  # class 53: too many connections, disk full
+    asyncpg.InvalidCatalogNameError,  # the database was dropped or renamed
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """Whether ``error`` means the database cannot be used right now (down, unreachable, locked,
+    full) rather than a bug: the request may simply be sent again later."""
+    if isinstance(error, _UNAVAILABLE):
+        return True
+    if isinstance(error, sqlite3.OperationalError):
+        code = getattr(error, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _SQLITE_UNAVAILABLE
+    if isinstance(error, asyncpg.InterfaceError):
+        return any(words in str(error) for words in ("connection is closed", "pool is closing"))
+    # Connecting failed (refused, reset, unreachable, timed out, name unknown), or the disk is full.
+    return isinstance(error, ConnectionError | TimeoutError | socket.gaierror) or (
+        isinstance(error, OSError) and error.errno in (errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENOSPC)
+    )
 
 
 def is_unique_violation(error: BaseException) -> bool:
@@ -89,9 +121,12 @@ def bind(engine: Engine) -> None:
 
 
 async def start(engine: Engine) -> None:
-    """Opens the PostgreSQL pool. If the server is down the app still starts: queries then open
-    their own connections, ``/healthz`` answers 503, and service resumes when the server is back."""
-    if isinstance(engine, PostgresEngine):
+    """Opens the PostgreSQL pool, or the kept SQLite connections. If the PostgreSQL server is down
+    the app still starts: queries then open their own connections, ``/healthz`` answers 503, and
+    service resumes when the server is back."""
+    if isinstance(engine, KeptConnectionSQLiteEngine):
+        await engine.keep_connections()
+    elif isinstance(engine, PostgresEngine):
         try:
             await engine.start_connection_pool(min_size=1, max_size=10)
         except (OSError, asyncpg.PostgresError) as error:
@@ -99,7 +134,9 @@ async def start(engine: Engine) -> None:
 
 
 async def stop(engine: Engine) -> None:
-    if isinstance(engine, PostgresEngine) and engine.pool is not None:
+    if isinstance(engine, KeptConnectionSQLiteEngine):
+        await engine.close_kept_connections()
+    elif isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
 
 

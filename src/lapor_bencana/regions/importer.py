@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from lapor_bencana.regions import service
 from lapor_bencana.regions.tables import Region, RegionLevel
 
 BUNDLED_DATA_DIR = Path(__file__).parent / "data"
@@ -68,6 +69,7 @@ async def import_regency(regency_code: str, data_dir: Path = BUNDLED_DATA_DIR) -
         )
         .run()
     )
+    service.forget()
     return len(rows)
 
 

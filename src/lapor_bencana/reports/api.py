@@ -17,7 +17,13 @@ from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service
 from lapor_bencana.reports.attribution import reporter_of
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS, PhotoRejected
-from lapor_bencana.reports.schema import AddPhotoOperation, CreateReportOperation
+from lapor_bencana.reports.schema import (
+    CREATE_RESPONSES,
+    PHOTO_RESPONSES,
+    STATUS_RESPONSES,
+    AddPhotoOperation,
+    CreateReportOperation,
+)
 from lapor_bencana.reports.tables import ReportSource
 from lapor_bencana.web.access import has_csrf_header
 
@@ -61,6 +67,7 @@ def public_json(view: dict[str, Any]) -> dict[str, Any]:
     request_max_body_size=MAX_JSON_BODY,
     status_code=HTTP_201_CREATED,
     operation_class=CreateReportOperation,
+    responses=CREATE_RESPONSES,
 )
 async def create_report(request: Request) -> Response:
     key = request.headers.get("idempotency-key")
@@ -92,12 +99,18 @@ async def create_report(request: Request) -> Response:
         return _invalid(outcome.errors)
     created = outcome.created
     if created.is_new:
-        live.publish(request, "report-changed", report=created.report.id)
-    body = public_json(await service.public_view(created.report))
+        live.publish(request, "report-changed", report=created.row["id"])
+    body = public_json(await service.public_view(created.row, created.timeline))
     return Response(body, status_code=HTTP_201_CREATED if created.is_new else HTTP_200_OK)
 
 
-@get("/api/v1/reports/{code:str}", opt={"access": "public"}, tags=["reports"], summary="Public status of a report")
+@get(
+    "/api/v1/reports/{code:str}",
+    opt={"access": "public"},
+    tags=["reports"],
+    summary="Public status of a report",
+    responses=STATUS_RESPONSES,
+)
 async def get_report(code: FromPath[str]) -> Response:
     normalised = codes.normalise(code)
     report = await service.find_by_code(normalised) if normalised else None
@@ -118,6 +131,7 @@ async def get_report(code: FromPath[str]) -> Response:
     request_max_body_size=MAX_BYTES + 64 * 1024,
     status_code=HTTP_201_CREATED,
     operation_class=AddPhotoOperation,
+    responses=PHOTO_RESPONSES,
 )
 async def add_photo(request: Request, code: FromPath[str]) -> Response:
     normalised = codes.normalise(code)

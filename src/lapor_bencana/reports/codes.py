@@ -16,7 +16,13 @@ _VALID = re.compile(f"^[{ALPHABET}]{{{LENGTH}}}$")
 
 
 def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
+    # One draw from the system's random source (not one per character): codes are made per report.
+    number = secrets.randbelow(len(ALPHABET) ** LENGTH)
+    characters = []
+    for _ in range(LENGTH):
+        number, digit = divmod(number, len(ALPHABET))
+        characters.append(ALPHABET[digit])
+    return "".join(characters)
 
 
 def display(code: str) -> str:

@@ -48,8 +48,30 @@ async def submit(
     idempotency_key: str | None,
     reporter_id: int | None = None,
 ) -> Outcome:
-    if idempotency_key and (existing := await find_by_key(idempotency_key)):
+    """Checks and stores one report. A repeated Idempotency-Key gets the report stored first;
+    a new key costs no look-up (the insert itself finds a taken key)."""
+    # Photos take tens of milliseconds to process: a repeat carrying them is answered before that.
+    if idempotency_key and photo_blobs and (existing := await find_by_key(idempotency_key)):
         return Outcome(Created(existing, is_new=False))
+    outcome = await _check_and_store(
+        raw, photo_blobs, regency_code, local_zone, store, source, idempotency_key, reporter_id
+    )
+    if outcome.errors and idempotency_key and (existing := await find_by_key(idempotency_key)):
+        # A repeat gets its report back even when this copy would not pass the checks (any more).
+        return Outcome(Created(existing, is_new=False))
+    return outcome
+
+
+async def _check_and_store(
+    raw: Mapping[str, Any],
+    photo_blobs: list[bytes],
+    regency_code: str,
+    local_zone: ZoneInfo,
+    store: BlobStore,
+    source: ReportSource,
+    idempotency_key: str | None,
+    reporter_id: int | None,
+) -> Outcome:
     if raw.get(HONEYPOT_FIELD):
         return Outcome(errors={"form": _("Laporan tidak dapat diterima. Kosongkan isian yang tersembunyi.")})
     processed, photo_error = await _process_photos(photo_blobs)

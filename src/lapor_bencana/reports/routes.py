@@ -73,8 +73,8 @@ async def submit_report_form(request: Request) -> Response | Template:
     if outcome.errors:
         return await _form_page(request, values, outcome.errors, status_code=422)
     if outcome.created.is_new:
-        live.publish(request, "report-changed", report=outcome.created.report.id)
-    return Redirect(f"/laporan/{outcome.created.report.code}?baru=1", status_code=303)
+        live.publish(request, "report-changed", report=outcome.created.row["id"])
+    return Redirect(f"/laporan/{outcome.created.row['code']}?baru=1", status_code=303)
 
 
 @post("/lapor/periksa", opt={"access": "public"}, include_in_schema=False)

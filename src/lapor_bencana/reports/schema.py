@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, RequestBody, Schema
+from litestar.openapi import ResponseSpec
+from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Parameter, RequestBody, Schema
 
 from lapor_bencana.hazards import HAZARDS
 from lapor_bencana.impact import HOUSE_COUNTS, PEOPLE_COUNTS
+from lapor_bencana.reports.intake import IDEMPOTENCY_KEY_PATTERN
 from lapor_bencana.reports.validation import INDONESIA_BOUNDS, MAX_ACCURACY_M, MAX_HOUSES, MAX_PEOPLE, TEXT_LIMITS
 
 
@@ -50,9 +52,91 @@ REPORT_CREATE_SCHEMA = Schema(
 )
 
 
+IDEMPOTENCY_KEY = Parameter(
+    name="Idempotency-Key",
+    param_in="header",
+    required=False,
+    description="Chosen by the client once per report and sent again with every retry of it",
+    schema=Schema(type=OpenAPIType.STRING, pattern=IDEMPOTENCY_KEY_PATTERN.pattern, max_length=128),
+)
+
+
+@dataclass
+class TimelineStep:
+    status: str
+    at: str
+    note: str
+
+
+@dataclass
+class PublicReport:
+    """What anyone holding the tracking code may see of a report."""
+
+    code: str
+    display_code: str
+    status: str
+    hazard: str
+    occurred_at: str
+    received_at: str
+    village_code: str | None
+    village_name: str | None
+    district_name: str | None
+    timeline: list[TimelineStep]
+
+
+@dataclass
+class FieldErrors:
+    detail: str
+    errors: dict[str, str]
+
+
+@dataclass
+class ErrorDetail:
+    detail: str
+    status_code: int | None = None
+
+
+@dataclass
+class PhotoCount:
+    photos: int
+
+
+def _spec(container: type, description: str) -> ResponseSpec:
+    return ResponseSpec(data_container=container, description=description, generate_examples=False)
+
+
+# Answers every JSON operation may give when something is wrong outside the request itself.
+UNAVAILABLE = {
+    429: _spec(ErrorDetail, "Too many reports from this address in a minute (public writes only)"),
+    503: _spec(ErrorDetail, "The database is unavailable; nothing was stored. Retry after Retry-After seconds"),
+}
+CREATE_RESPONSES = {
+    201: _spec(PublicReport, "Stored"),
+    200: _spec(PublicReport, "Stored before under the same Idempotency-Key"),
+    400: _spec(ErrorDetail, "The body is not a JSON object"),
+    413: _spec(ErrorDetail, "The body is over 64 KB"),
+    422: _spec(FieldErrors, "Messages in Indonesian per field (or for the Idempotency-Key header)"),
+    **UNAVAILABLE,
+}
+STATUS_RESPONSES = {
+    200: _spec(PublicReport, "The report's public status"),
+    404: _spec(ErrorDetail, "No report has this code"),
+    503: UNAVAILABLE[503],
+}
+PHOTO_RESPONSES = {
+    201: _spec(PhotoCount, "Stored (or already there); the report's number of photos"),
+    400: _spec(ErrorDetail, "The body is not a readable form"),
+    404: _spec(ErrorDetail, "No such report, or the Idempotency-Key is not the report's own"),
+    413: _spec(ErrorDetail, "The upload is over 10 MB"),
+    422: _spec(FieldErrors, "Not a usable photo, or the report has five already"),
+    **UNAVAILABLE,
+}
+
+
 @dataclass
 class CreateReportOperation(Operation):
     def __post_init__(self) -> None:
+        self.parameters = [IDEMPOTENCY_KEY]
         self.request_body = RequestBody(
             content={"application/json": OpenAPIMediaType(schema=REPORT_CREATE_SCHEMA)}, required=True
         )
@@ -61,6 +145,7 @@ class CreateReportOperation(Operation):
 @dataclass
 class AddPhotoOperation(Operation):
     def __post_init__(self) -> None:
+        self.parameters = [*(self.parameters or []), IDEMPOTENCY_KEY]
         self.request_body = RequestBody(
             content={
                 "multipart/form-data": OpenAPIMediaType(

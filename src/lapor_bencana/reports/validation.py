@@ -29,7 +29,8 @@ OLDEST_REPORTABLE = timedelta(days=365)
 # Indonesia with a margin: reports from elsewhere are mistakes (or a phone's stale position).
 INDONESIA_BOUNDS = {"lat": (-11.5, 6.5), "lon": (94.0, 141.5)}
 MAX_ACCURACY_M = 100_000
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and halves of UTF-16 surrogate pairs (JSON can carry them; no database can store them).
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 @dataclass
@@ -93,7 +94,7 @@ def clean_coordinate(value: Any, axis: str) -> float | None:
         raise Invalid(_("Koordinat tidak valid."))
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Invalid(_("Koordinat tidak valid.")) from None
     low, high = (-90.0, 90.0) if axis == "lat" else (-180.0, 180.0)
     if not math.isfinite(number) or not low <= number <= high:
@@ -109,7 +110,7 @@ def clean_accuracy(value: Any) -> float | None:
         return None
     try:
         number = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise Invalid(_("Akurasi lokasi tidak valid.")) from None
     if isinstance(value, bool) or not math.isfinite(number) or not 0 <= number <= MAX_ACCURACY_M:
         raise Invalid(_("Akurasi lokasi tidak valid."))
@@ -123,12 +124,13 @@ def clean_occurred_at(value: Any, now: datetime, local_zone: ZoneInfo) -> dateti
         raise Invalid(_("Waktu kejadian tidak valid."))
     try:
         moment = datetime.fromisoformat(value.strip())
-    except ValueError:
+        if moment.tzinfo is None:
+            # The form's datetime-local field has no zone: it is the regency's local time.
+            moment = moment.replace(tzinfo=local_zone)
+        # Years 1 and 9999 with a zone offset fall outside what a datetime can hold in UTC.
+        moment = moment.astimezone(UTC)
+    except (ValueError, OverflowError):
         raise Invalid(_("Waktu kejadian tidak valid.")) from None
-    if moment.tzinfo is None:
-        # The form's datetime-local field has no zone: it is the regency's local time.
-        moment = moment.replace(tzinfo=local_zone)
-    moment = moment.astimezone(UTC)
     if moment > now + FUTURE_TOLERANCE:
         raise Invalid(_("Waktu kejadian tidak boleh di masa depan."))
     if moment < now - OLDEST_REPORTABLE:

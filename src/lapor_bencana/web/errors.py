@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import sqlite3
+
+import asyncpg
 import structlog
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
-from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
+from lapor_bencana import database
 from lapor_bencana.i18n import gettext as _
 
 log = structlog.get_logger(__name__)
+
+# Long enough for a restarting database or a held lock to clear; short enough that a phone's
+# outbox tries again while the reporter is still there.
+DATABASE_RETRY_AFTER_S = 5
 
 
 def _message_for(status_code: int) -> str:
@@ -41,6 +49,23 @@ def handle_internal_error(request: Request, exc: Exception) -> Response:
     return error_response(request, HTTP_500_INTERNAL_SERVER_ERROR, {})
 
 
+def handle_database_error(request: Request, exc: Exception) -> Response:
+    """A database that is down, unreachable or locked is a 503 to retry, not a 500. The failed
+    transaction was rolled back, so the message can say that nothing was saved."""
+    if not database.is_unavailable(exc):
+        return handle_internal_error(request, exc)
+    log.warning(
+        "database unavailable", path=request.url.path, method=request.method, error=database.describe_error(exc)
+    )
+    message = _(
+        "Data sedang tidak dapat dijangkau, jadi permintaan ini belum diproses dan tidak ada yang tersimpan. "
+        "Coba lagi dalam beberapa detik."
+    )
+    return error_response(
+        request, HTTP_503_SERVICE_UNAVAILABLE, {"Retry-After": str(DATABASE_RETRY_AFTER_S)}, message
+    )
+
+
 def error_response(
     request: Request, status_code: int, headers: dict[str, str] | None = None, message: str | None = None
 ) -> Response:
@@ -63,5 +88,11 @@ def error_response(
 EXCEPTION_HANDLERS = {
     HTTPException: handle_http_exception,
     ValidationException: handle_http_exception,
+    # The classes whose errors may mean "the database is unavailable"; the handler tells them apart.
+    database.DatabaseUnavailable: handle_database_error,
+    sqlite3.OperationalError: handle_database_error,
+    asyncpg.PostgresError: handle_database_error,
+    asyncpg.InterfaceError: handle_database_error,
+    OSError: handle_database_error,
     HTTP_500_INTERNAL_SERVER_ERROR: handle_internal_error,
 }

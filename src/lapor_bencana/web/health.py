@@ -3,6 +3,7 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from lapor_bencana import __version__, database
+from lapor_bencana.web.errors import DATABASE_RETRY_AFTER_S
 
 
 @get("/healthz", opt={"access": "public", "skip_session": True}, include_in_schema=False, cache=False)
@@ -13,6 +14,6 @@ async def healthz(request: Request) -> Response[dict]:
         return Response(
             {"status": "error", "database": str(error), "version": __version__},
             status_code=HTTP_503_SERVICE_UNAVAILABLE,
-            headers={"Retry-After": "5"},
+            headers={"Retry-After": str(DATABASE_RETRY_AFTER_S)},
         )
     return Response({"status": "ok", "database": "ok", "version": __version__}, status_code=HTTP_200_OK)

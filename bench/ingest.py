@@ -1,0 +1,154 @@
+"""Ingest cost: how fast one server process takes reports, as a ratio to its own /healthz.
+
+Run from a clean clone after `scripts/test` has created .venv (PostgreSQL on 127.0.0.1:5432 for
+the comparison, or set LAPOR_BENCH_POSTGRES_URL; without it only SQLite is measured):
+
+    .venv/bin/python bench/ingest.py                 # SQLite and PostgreSQL, 5 rounds of 4 s a phase
+    BENCH_ROUNDS=3 BENCH_SECONDS=2 .venv/bin/python bench/ingest.py sqlite
+
+It starts `lapor run` (one uvicorn process) on a loopback port with a fresh database and sends
+closed-loop load from this process (aiohttp, BENCH_CONCURRENCY clients, default 32) on the other
+core. Each round measures, in turn:
+
+- `GET /healthz` (one `SELECT 1`): the baseline;
+- `POST /api/v1/reports` with a small valid body and a new Idempotency-Key per request;
+- `GET /api/v1/reports/{code}` of the reports just created (the report list page does not exist yet);
+- `GET /` (the home page, Jinja).
+
+Rates are medians over the rounds, and each is also given as the median of its per-round ratio to
+/healthz in the same round, because the machine is shared and absolute figures drift. The client's
+CPU share is printed to show whether the load generator, rather than the server, was the limit.
+It prints a Markdown section for docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import uuid
+
+from harness import REPORT, LiveServer, Phase, closed_loop, median, postgres_available, reporter_address, running_server
+
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
+TARGET = 0.4
+PHASES = ("healthz", "ingest", "status", "home")
+
+
+async def one_round(server: LiveServer, codes: list[str], seconds: float) -> dict[str, Phase]:
+    run = uuid.uuid4().hex[:8]
+    body = json.dumps(REPORT)
+
+    async def healthz(session, n):
+        async with session.get("/healthz", headers=reporter_address(n)) as response:
+            await response.read()
+            return response.status
+
+    async def ingest(session, n):
+        headers = {"Idempotency-Key": f"bench-{run}-{n}", "Content-Type": "application/json", **reporter_address(n)}
+        async with session.post("/api/v1/reports", data=body, headers=headers) as response:
+            answer = await response.read()
+            if response.status == 201 and len(codes) < 5000:
+                codes.append(json.loads(answer)["code"])
+            return response.status
+
+    async def status(session, n):
+        async with session.get(f"/api/v1/reports/{codes[n % len(codes)]}", headers=reporter_address(n)) as response:
+            await response.read()
+            return response.status
+
+    async def home(session, n):
+        async with session.get("/", headers=reporter_address(n)) as response:
+            await response.read()
+            return response.status
+
+    requests = {"healthz": healthz, "ingest": ingest, "status": status, "home": home}
+    return {name: await closed_loop(server, name, requests[name], CONCURRENCY, seconds) for name in PHASES}
+
+
+def measure(engine: str) -> list[dict[str, Phase]]:
+    with running_server(engine) as (server, _url):
+        codes: list[str] = []
+        # Warm-up: imports, template compilation, the first connections.
+        asyncio.run(one_round(server, codes, seconds=1.0))
+        rounds = []
+        for number in range(ROUNDS):
+            result = asyncio.run(one_round(server, codes, SECONDS))
+            rounds.append(result)
+            print(
+                f"{engine} round {number + 1}: "
+                + ", ".join(
+                    f"{p.name} {p.rate:.0f}/s ({p.server_cpu_ms_per_request:.2f} ms server CPU)" for p in result.values()
+                ),
+                file=sys.stderr,
+            )
+        return rounds
+
+
+def bad_answers(rounds: list[dict[str, Phase]]) -> dict[str, dict]:
+    expected = {"healthz": {200}, "ingest": {201}, "status": {200}, "home": {200}}
+    problems: dict[str, dict] = {}
+    for result in rounds:
+        for name, phase in result.items():
+            for status, count in phase.statuses.items():
+                if status not in expected[name]:
+                    problems.setdefault(name, {})[status] = problems.get(name, {}).get(status, 0) + count
+            if phase.failures:
+                problems.setdefault(name, {})["connection errors"] = phase.failures
+    return problems
+
+
+def markdown(results: dict[str, list[dict[str, Phase]]]) -> str:
+    lines = [
+        f"Measured by `bench/ingest.py`: one `lapor run` process, {CONCURRENCY} closed-loop clients "
+        f"(aiohttp) on the other core, {ROUNDS} rounds of {SECONDS:g} s per phase; medians over rounds.",
+        "",
+        "| route | engine | req/s | ÷ /healthz | server CPU ms/req | ÷ /healthz (CPU) | p50 ms | p99 ms |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    labels = {
+        "healthz": "`GET /healthz` (baseline)",
+        "ingest": "`POST /api/v1/reports`",
+        "status": "`GET /api/v1/reports/{code}`",
+        "home": "`GET /`",
+    }
+    for engine, rounds in results.items():
+        for name in PHASES:
+            rates = [r[name].rate for r in rounds]
+            ratios = [r[name].rate / r["healthz"].rate for r in rounds]
+            cpu = [r[name].server_cpu_ms_per_request for r in rounds]
+            cpu_ratios = [r["healthz"].server_cpu_ms_per_request / r[name].server_cpu_ms_per_request for r in rounds]
+            lines.append(
+                f"| {labels[name]} | {engine} | {median(rates):,.0f} | {median(ratios):.2f} "
+                f"| {median(cpu):.2f} | {median(cpu_ratios):.2f} "
+                f"| {median([r[name].percentile(0.5) for r in rounds]):.1f} "
+                f"| {median([r[name].percentile(0.99) for r in rounds]):.1f} |"
+            )
+    for engine, rounds in results.items():
+        ratio = median([r["ingest"].rate / r["healthz"].rate for r in rounds])
+        verdict = "met" if ratio >= TARGET else "NOT met"
+        lines.append("")
+        lines.append(f"- {engine}: ingest ÷ healthz = {ratio:.2f} (per round: "
+                     + ", ".join(f"{r['ingest'].rate / r['healthz'].rate:.2f}" for r in rounds)
+                     + f"); target ≥ {TARGET} {verdict}.")
+        busiest = max(p.client_cpu_share for r in rounds for p in r.values())
+        lines.append(f"- {engine}: the load generator used at most {busiest:.0%} of a core.")
+        if problems := bad_answers(rounds):
+            lines.append(f"- {engine}: unexpected answers {problems}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    engines = sys.argv[1:] or ["sqlite", "postgres"]
+    if "postgres" in engines and not postgres_available():
+        print("PostgreSQL is not reachable (LAPOR_BENCH_POSTGRES_URL): measuring SQLite only.", file=sys.stderr)
+        engines = [e for e in engines if e != "postgres"]
+    results = {engine: measure(engine) for engine in engines}
+    print(markdown(results))
+
+
+if __name__ == "__main__":
+    main()

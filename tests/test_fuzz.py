@@ -1,0 +1,109 @@
+"""Schemathesis against the real server's OpenAPI document (`/schema/openapi.json`): every
+operation, with data that fits the schema and data that does not, a fixed number of examples
+from a fixed seed. No answer may be a server error, and statuses, media types and bodies must be
+the documented ones.
+
+    LAPOR_FUZZ_EXAMPLES=2000 .venv/bin/pytest tests/test_fuzz.py     # longer, locally
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from collections.abc import Iterator
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from e2e.helpers import LiveServer
+from tests.conftest import ENGINES, _run_ddl, _truncate_statement
+
+EXAMPLES = int(os.environ.get("LAPOR_FUZZ_EXAMPLES", "50"))
+OPERATIONS = [
+    "POST /api/v1/reports",
+    "GET /api/v1/reports/{code}",
+    "POST /api/v1/reports/{code}/photos",
+    "GET /api/v1/push/public-key",
+]
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+KNOWN_KEY = "fuzz-known-report"
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def fuzz_server(request, tmp_path_factory) -> Iterator[tuple[LiveServer, str]]:
+    """The real server on a database of its own, with one report whose key the photo upload needs."""
+    data_dir = tmp_path_factory.mktemp(f"fuzz-{request.param}")
+    if request.param == "sqlite":
+        shutil.copy(request.getfixturevalue("sqlite_template"), data_dir / "lapor.sqlite3")
+        url = f"sqlite:///{data_dir / 'lapor.sqlite3'}"
+    else:
+        url = request.getfixturevalue("postgres_prepared")
+        asyncio.run(_run_ddl(url, _truncate_statement()))
+    # One client sends every request here; the per-address limit would answer most of them 429.
+    server = LiveServer(data_dir, {"LAPOR_DATABASE_URL": url, "LAPOR_RATE_LIMIT_PER_MINUTE": "1000000"})
+    server.start(timeout_s=60)
+    try:
+        created = httpx.post(
+            f"{server.base_url}/api/v1/reports",
+            json={"hazard": "banjir", "village_code": "63.11.06.2005"},
+            headers={"Idempotency-Key": KNOWN_KEY},
+        )
+        assert created.status_code == 201, created.text
+        yield server, created.json()["code"]
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzz_server):
+    server, _code = fuzz_server
+    return schemathesis.openapi.from_url(f"{server.base_url}/schema/openapi.json")
+
+
+def test_every_operation_of_the_api_is_fuzzed(api_schema):
+    assert {result.ok().label for result in api_schema.get_all_operations()} == set(OPERATIONS)
+
+
+# Every string is a valid code to look up (people type codes in any form), and the public key takes
+# no input at all, so those operations have no data that does not fit their schema.
+POSITIVE_ONLY = {"GET /api/v1/reports/{code}", "GET /api/v1/push/public-key"}
+CASES = [(label, mode) for label in OPERATIONS for mode in GenerationMode if label not in POSITIVE_ONLY or mode.is_positive]
+
+
+@pytest.mark.parametrize(("label", "mode"), CASES)
+def test_fuzzed_requests_get_no_server_error_and_only_documented_answers(api_schema, fuzz_server, label, mode):
+    server, known_code = fuzz_server
+    method, path = label.split(" ")
+    operation = api_schema[path][method]
+    fixed = {}
+    if path.endswith("/photos") and mode is GenerationMode.POSITIVE:
+        # Past the sender check to the photo intake itself: a real report, with its own key.
+        fixed = {"path_parameters": {"code": known_code}, "headers": {"Idempotency-Key": KNOWN_KEY}}
+
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,  # the same examples on every run: CI stays reproducible
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    @given(case=operation.as_strategy(generation_mode=mode, **fixed))
+    def check(case) -> None:
+        response = case.call(base_url=server.base_url, timeout=30)
+        case.validate_response(response, checks=CHECKS)
+
+    try:
+        check()
+    finally:
+        if "Traceback" in server.log():
+            print(server.log()[-5000:])
