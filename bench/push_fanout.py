@@ -191,20 +191,32 @@ def _message():
     return PushMessage(payload=PAYLOAD, ttl=TTL_S, urgency=Urgency.HIGH, call_id=12345)
 
 
-def _bound_copy(template: Path, workdir: Path):
-    from lapor_bencana import database
-
+def _copy(template: Path, workdir: Path) -> Path:
     copy = workdir / "lapor.sqlite3"
     shutil.copy(template, copy)
-    database.bind(database.create_engine(f"sqlite:///{copy}"))
     return copy
+
+
+async def _on_database(path: Path, work):
+    """``work()`` with the database bound and started on this event loop, as the app and
+    ``lapor push worker`` run it (for SQLite, its connections are then kept on the loop)."""
+    from lapor_bencana import database
+
+    engine = database.create_engine(f"sqlite:///{path}")
+    database.bind(engine)
+    await database.start(engine)
+    try:
+        return await work()
+    finally:
+        await database.stop(engine)
 
 
 def run_ours(template: Path, count: int, vapid_key: str, workdir: Path) -> dict:
     from lapor_bencana.push import outbox
     from lapor_bencana.push.worker import Worker
 
-    settings = _settings(_bound_copy(template, workdir), workdir, vapid_key)
+    database = _copy(template, workdir)
+    settings = _settings(database, workdir, vapid_key)
 
     async def fan_out() -> dict:
         clock = _Clock()
@@ -215,13 +227,13 @@ def run_ours(template: Path, count: int, vapid_key: str, workdir: Path) -> dict:
         assert queued == count and worker.outcomes == {"sent": count}, worker.outcomes
         return clock.figures(enqueue_s=enqueue_s)
 
-    return _event_loop_runner()(fan_out())
+    return _event_loop_runner()(_on_database(database, fan_out))
 
 
 def run_ours_twice(template: Path, count: int, vapid_key: str, workdir: Path) -> dict:
     from lapor_bencana.push import outbox
 
-    database = _bound_copy(template, workdir)
+    database = _copy(template, workdir)
     spawn = multiprocessing.get_context("spawn")
     ready, go, finished = spawn.Queue(), spawn.Event(), spawn.Queue()
     workers = [
@@ -233,7 +245,7 @@ def run_ours_twice(template: Path, count: int, vapid_key: str, workdir: Path) ->
     for _ in workers:
         ready.get()
     clock = _Clock()
-    queued = asyncio.run(outbox.enqueue_for_users(_message(), range(1, count + 1)))
+    queued = asyncio.run(_on_database(database, lambda: outbox.enqueue_for_users(_message(), range(1, count + 1))))
     go.set()
     reports = [finished.get() for _ in workers]
     figures = clock.figures()
@@ -247,15 +259,13 @@ def run_ours_twice(template: Path, count: int, vapid_key: str, workdir: Path) ->
 
 
 def _worker_process(database: Path, workdir: Path, vapid_key: str, ready, go, finished) -> None:
-    from lapor_bencana import database as db
     from lapor_bencana.push.worker import Worker
 
-    db.bind(db.create_engine(f"sqlite:///{database}"))
     worker = Worker(_settings(database, workdir, vapid_key))
     ready.put(True)
     go.wait()
     cpu_before = time.process_time()
-    _event_loop_runner()(worker.run(until_idle=True))
+    _event_loop_runner()(_on_database(database, lambda: worker.run(until_idle=True)))
     finished.put(
         {"sent": worker.outcomes["sent"], "cpu_s": time.process_time() - cpu_before, "rss_peak_kb": _memory_kb("VmHWM")}
     )
@@ -267,7 +277,7 @@ def run_db_only(template: Path, count: int, vapid_key: str, workdir: Path) -> di
     from lapor_bencana.push.outbox import Outcome
     from lapor_bencana.push.tables import JobStatus
 
-    _bound_copy(template, workdir)
+    database = _copy(template, workdir)
     batch = Settings.model_fields["push_batch_size"].default
     sent = Outcome(JobStatus.SENT, 201)
 
@@ -278,7 +288,7 @@ def run_db_only(template: Path, count: int, vapid_key: str, workdir: Path) -> di
             await outbox.record("bench", [(job, sent) for job in jobs])
         return clock.figures()
 
-    return _event_loop_runner()(database_work())
+    return _event_loop_runner()(_on_database(database, database_work))
 
 
 def run_send_only(template: Path, count: int, vapid_key: str, workdir: Path) -> dict:

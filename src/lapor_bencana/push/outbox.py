@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import TransactionType
 
+from lapor_bencana import database
 from lapor_bencana.push.encryption import MAX_PLAINTEXT
 from lapor_bencana.push.tables import JobStatus, PushJob, PushSubscription, Urgency
 from lapor_bencana.timeutil import now
@@ -161,8 +161,8 @@ async def claim(worker_id: str, limit: int, lease_s: float) -> list[ClaimedJob]:
         else:
             # SQLite has no row locks: the IMMEDIATE transaction holds the database's write lock.
             claimed = await PushJob.update(taking).where(PushJob.id.is_in(due)).returning(PushJob.id)
-        # Read on the transaction's connection: on SQLite each new one costs a thread and a connect.
-        return await _claimed_jobs([row["id"] for row in claimed]) if claimed else []
+    # Read after the commit, so the write lock is not held for it: the jobs are this worker's now.
+    return await _claimed_jobs([row["id"] for row in claimed]) if claimed else []
 
 
 async def _claimed_jobs(ids: list[int]) -> list[ClaimedJob]:
@@ -257,11 +257,7 @@ async def _forget(subscription_ids: set[int], at: datetime) -> None:
 
 
 def _write_transaction():
-    engine = PushJob._meta.db
-    if isinstance(engine, PostgresEngine):
-        return engine.transaction()
-    # Taking the write lock at BEGIN: a lock upgrade half-way would fail under concurrent writers.
-    return engine.transaction(transaction_type=TransactionType.immediate)
+    return database.write_transaction(PushJob._meta.db)
 
 
 def _is_postgres() -> bool:
