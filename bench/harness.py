@@ -173,5 +173,19 @@ async def closed_loop(server: LiveServer, name: str, request: Request, concurren
     return phase
 
 
+def merged(first: Phase, second: Phase) -> Phase:
+    """Two measurements of the same phase as one (for ABBA ordering, which cancels a steady drift)."""
+    together = Phase(first.name)
+    for part in (first, second):
+        together.seconds += part.seconds
+        together.client_cpu_s += part.client_cpu_s
+        together.server_cpu_s += part.server_cpu_s
+        together.latencies_ms += part.latencies_ms
+        together.failures += part.failures
+        for status, count in part.statuses.items():
+            together.statuses[status] = together.statuses.get(status, 0) + count
+    return together
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")

@@ -3,12 +3,12 @@
 Run from a clean clone after `scripts/test` has created .venv (PostgreSQL on 127.0.0.1:5432 for
 the comparison, or set LAPOR_BENCH_POSTGRES_URL; without it only SQLite is measured):
 
-    .venv/bin/python bench/ingest.py                 # SQLite and PostgreSQL, 5 rounds of 4 s a phase
+    .venv/bin/python bench/ingest.py                 # SQLite and PostgreSQL, 7 rounds of 4 s a phase
     BENCH_ROUNDS=3 BENCH_SECONDS=2 .venv/bin/python bench/ingest.py sqlite
 
 It starts `lapor run` (one uvicorn process) on a loopback port with a fresh database and sends
 closed-loop load from this process (aiohttp, BENCH_CONCURRENCY clients, default 32) on the other
-core. Each round measures, in turn:
+core. Each round measures these phases in the order A B C D D C B A, half of the time each:
 
 - `GET /healthz` (one `SELECT 1`): the baseline;
 - `POST /api/v1/reports` with a small valid body and a new Idempotency-Key per request;
@@ -24,14 +24,25 @@ It prints a Markdown section for docs/performance.md.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import json
 import os
 import sys
 import uuid
 
-from harness import REPORT, LiveServer, Phase, closed_loop, median, postgres_available, reporter_address, running_server
+from harness import (
+    REPORT,
+    LiveServer,
+    Phase,
+    closed_loop,
+    median,
+    merged,
+    postgres_available,
+    reporter_address,
+    running_server,
+)
 
-ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 TARGET = 0.4
@@ -40,6 +51,8 @@ PHASES = ("healthz", "ingest", "status", "home")
 
 async def one_round(server: LiveServer, codes: list[str], seconds: float) -> dict[str, Phase]:
     run = uuid.uuid4().hex[:8]
+    # Shared by both halves of the round, so that no key is ever sent twice.
+    numbers = itertools.count()
     body = json.dumps(REPORT)
 
     async def healthz(session, n):
@@ -47,7 +60,8 @@ async def one_round(server: LiveServer, codes: list[str], seconds: float) -> dic
             await response.read()
             return response.status
 
-    async def ingest(session, n):
+    async def ingest(session, _n):
+        n = next(numbers)
         headers = {"Idempotency-Key": f"bench-{run}-{n}", "Content-Type": "application/json", **reporter_address(n)}
         async with session.post("/api/v1/reports", data=body, headers=headers) as response:
             answer = await response.read()
@@ -66,7 +80,11 @@ async def one_round(server: LiveServer, codes: list[str], seconds: float) -> dic
             return response.status
 
     requests = {"healthz": healthz, "ingest": ingest, "status": status, "home": home}
-    return {name: await closed_loop(server, name, requests[name], CONCURRENCY, seconds) for name in PHASES}
+    # A B C D D C B A, each for half the time: other work on the machine that grows or fades during
+    # the round weighs on every phase alike.
+    first = {name: await closed_loop(server, name, requests[name], CONCURRENCY, seconds / 2) for name in PHASES}
+    second = {name: await closed_loop(server, name, requests[name], CONCURRENCY, seconds / 2) for name in reversed(PHASES)}
+    return {name: merged(first[name], second[name]) for name in PHASES}
 
 
 def measure(engine: str) -> list[dict[str, Phase]]:
