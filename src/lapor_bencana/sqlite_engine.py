@@ -13,7 +13,9 @@ loop that opened them and runs their statements there:
 
 Nothing may wait *inside* SQLite on the loop, so these two connections have no busy timeout: a
 "database is locked" (another process holds the write lock) is retried after an asyncio sleep until
-``BUSY_TIMEOUT_S`` has passed, and then raised. A DEFERRED transaction (a read snapshot), another
+``BUSY_TIMEOUT_S`` has passed, and then raised. Nor does the writer checkpoint the WAL itself,
+which means writing pages back to the database file and waiting for the disk: every
+``CHECKPOINT_EVERY_WRITES`` writes, a worker thread does it (PASSIVE, so nobody waits for it). A DEFERRED transaction (a read snapshot), another
 event loop, or an engine that was not started get Piccolo's own behaviour: a connection of their
 own, driven by a thread, with the busy timeout.
 """
@@ -21,17 +23,24 @@ own, driven by a thread, with the busy timeout.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 import aiosqlite
+import structlog
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 
 BUSY_TIMEOUT_S = 5.0
+# A report writes about six pages: this checkpoints about as often as SQLite's own 1,000 pages would.
+CHECKPOINT_EVERY_WRITES = 150
 # Piccolo reads new primary keys with RETURNING from this version on, in the same statement.
 MIN_VERSION_FOR_KEPT = (3, 35, 0)
+
+
+log = structlog.get_logger(__name__)
 
 
 class WritersQueueFull(sqlite3.OperationalError):
@@ -98,6 +107,8 @@ class _KeptConnections:
     reader: _LoopConnection
     writer: _LoopConnection
     write_lock: asyncio.Lock
+    writes: int = 0
+    checkpointing: asyncio.Future | None = None
 
     async def acquire_write(self) -> None:
         if not self.write_lock.locked():
@@ -147,6 +158,7 @@ class _WriteTransaction(SQLiteTransaction):
             finally:
                 self.engine.current_transaction.reset(self.context)
                 self._kept.write_lock.release()
+                self.engine.written(self._kept)
         return exception is None
 
 
@@ -171,13 +183,31 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
         if self._kept is not None or sqlite3.sqlite_version_info < MIN_VERSION_FOR_KEPT:
             return
         reader, writer = (_LoopConnection(self._open()) for _ in range(2))
+        await writer.execute("PRAGMA wal_autocheckpoint = 0")
         self._kept = _KeptConnections(asyncio.get_running_loop(), reader, writer, asyncio.Lock())
 
     async def close_kept_connections(self) -> None:
         kept, self._kept = self._kept, None
         if kept is not None:
+            if kept.checkpointing is not None:
+                await kept.checkpointing
             kept.reader.close()
             kept.writer.close()
+
+    def written(self, kept: _KeptConnections) -> None:
+        """Counts a write on the kept writer; starts a checkpoint in a thread when it is time."""
+        kept.writes += 1
+        if kept.writes >= CHECKPOINT_EVERY_WRITES and (kept.checkpointing is None or kept.checkpointing.done()):
+            kept.writes = 0
+            kept.checkpointing = asyncio.ensure_future(asyncio.to_thread(self._checkpoint))
+
+    def _checkpoint(self) -> None:
+        try:
+            with contextlib.closing(sqlite3.connect(**self.connection_kwargs)) as connection:
+                connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+        except sqlite3.Error as error:
+            # The next one catches up; meanwhile the WAL only grows.
+            log.warning("WAL checkpoint failed", error=str(error))
 
     def _open(self) -> sqlite3.Connection:
         connection = sqlite3.connect(**self.connection_kwargs)
@@ -220,6 +250,7 @@ class KeptConnectionSQLiteEngine(SQLiteEngine):
             return await kept.writer.fetchall(query, args)
         finally:
             kept.write_lock.release()
+            self.written(kept)
 
     async def _run_in_existing_connection(self, connection, query: str, args=None, query_type="generic", table=None):
         if isinstance(connection, _LoopConnection):
