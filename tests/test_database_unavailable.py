@@ -176,6 +176,7 @@ async def test_a_postgresql_server_that_goes_away_gives_503_then_the_retry_succe
 
 @pytest.mark.skipif(not POSTGRES_URL, reason="LAPOR_TEST_POSTGRES_URL is not set")
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+@pytest.mark.filterwarnings("ignore:.*Unable to fetch server version")  # Piccolo says so at start-up
 async def test_a_postgresql_database_that_was_dropped_gives_503(tmp_path, make_client, settings):
     missing = str(httpx.URL(POSTGRES_URL).copy_with(path="/lapor_never_created"))
     http = await make_client(settings.model_copy(update={"database_url": missing, "data_dir": tmp_path}))
