@@ -1,8 +1,17 @@
 """Two coordinators watch the desk: a resident's report appears on both within 2 s, a verification
-on one screen shows on the other, and a duplicate is merged."""
+on one screen shows on the other, and a duplicate is merged — on one process with SQLite, and on
+two processes sharing PostgreSQL (each screen served by a different one)."""
 
+import asyncio
 import json
+import os
 import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -13,11 +22,57 @@ LIVE_TIMEOUT_MS = 2_000
 PASSWORD = "rahasia-koordinator"
 
 
+POSTGRES_URL = os.environ.get("LAPOR_TEST_POSTGRES_URL", "")
+
+
+def add_coordinators(server: LiveServer) -> None:
+    for name in ("sari", "dewi"):
+        server.lapor("user", "create", "--role", "koordinator", "--username", name, "--name", name.title(), "--password", PASSWORD)
+
+
 @pytest.fixture
 def server_with_coordinators(own_server: LiveServer) -> LiveServer:
-    for name in ("sari", "dewi"):
-        own_server.lapor("user", "create", "--role", "koordinator", "--username", name, "--name", name.title(), "--password", PASSWORD)
+    add_coordinators(own_server)
     return own_server
+
+
+def run_sql(url: str, statement: str) -> None:
+    async def run() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    # Playwright's sync API keeps an event loop running in this thread.
+    with ThreadPoolExecutor(1) as thread:
+        thread.submit(asyncio.run, run()).result()
+
+
+@pytest.fixture
+def two_processes_on_postgres(tmp_path: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
+    if not POSTGRES_URL:
+        pytest.skip("needs PostgreSQL (LAPOR_TEST_POSTGRES_URL)")
+    name = f"lapor_e2e_live_{os.getpid()}"
+    url = urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}"))
+    run_sql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    run_sql(POSTGRES_URL, f"CREATE DATABASE {name}")
+    servers = []
+    for label in ("a", "b"):
+        (tmp_path / label).mkdir()
+        servers.append(LiveServer(tmp_path / label, extra_env={"LAPOR_DATABASE_URL": url}))
+    first, second = servers
+    first.lapor("db", "migrate")
+    first.lapor("regions", "import")
+    add_coordinators(first)
+    try:
+        for server in servers:
+            server.start()
+        yield first, second
+    finally:
+        for server in servers:
+            server.stop()
+        run_sql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def coordinator_page(browser: Browser, server: LiveServer, username: str) -> Page:
@@ -44,9 +99,18 @@ def resident_reports(server: LiveServer, **fields) -> str:
 
 def test_reports_and_verifications_reach_every_open_desk_live(browser: Browser, server_with_coordinators):
     server = server_with_coordinators
-    sari, dewi = coordinator_page(browser, server, "sari"), coordinator_page(browser, server, "dewi")
+    watch_two_desks(browser, sari_on=server, dewi_on=server)
 
-    code = resident_reports(server, description="Banjir pertama")
+
+def test_changes_made_through_one_process_reach_screens_served_by_another(browser: Browser, two_processes_on_postgres):
+    first, second = two_processes_on_postgres
+    watch_two_desks(browser, sari_on=first, dewi_on=second)
+
+
+def watch_two_desks(browser: Browser, sari_on: LiveServer, dewi_on: LiveServer) -> None:
+    sari, dewi = coordinator_page(browser, sari_on, "sari"), coordinator_page(browser, dewi_on, "dewi")
+
+    code = resident_reports(sari_on, description="Banjir pertama")
     for page in (sari, dewi):
         expect(page.locator(f'[data-report-code="{code}"]')).to_be_visible(timeout=LIVE_TIMEOUT_MS)
 
@@ -57,7 +121,7 @@ def test_reports_and_verifications_reach_every_open_desk_live(browser: Browser, 
     expect(dewi.locator(f'[data-report-code="{code}"]')).to_have_count(0, timeout=LIVE_TIMEOUT_MS)
     expect(dewi.get_by_test_id("open-incidents")).to_contain_text("Banjir – Balang", timeout=LIVE_TIMEOUT_MS)
 
-    duplicate = resident_reports(server, latitude=-2.3330, longitude=115.4716, description="Banjir yang sama")
+    duplicate = resident_reports(sari_on, latitude=-2.3330, longitude=115.4716, description="Banjir yang sama")
     expect(dewi.locator(f'[data-report-code="{duplicate}"]')).to_be_visible(timeout=LIVE_TIMEOUT_MS)
     dewi.locator(f'[data-report-code="{duplicate}"] a').click()
     dewi.get_by_role("button", name="Gabungkan").click()
