@@ -14,7 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
-from lapor_bencana import __version__, database, live, timeutil
+from lapor_bencana import __version__, database, live, retention, timeutil
 from lapor_bencana.accounts import management as account_management
 from lapor_bencana.accounts import routes as account_routes
 from lapor_bencana.accounts import sessions
@@ -55,7 +55,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.start(engine)
         try:
-            async with push_worker.embedded(settings):
+            async with push_worker.embedded(settings), retention.periodic(settings):
                 yield
         finally:
             await database.stop(engine)
