@@ -136,7 +136,9 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
                 csp=content_security_policy(), hsts=https
             ),
             LocaleMiddleware(),
-            PublicWriteRateLimit(settings.rate_limit_per_minute),
+            PublicWriteRateLimit(
+                settings.rate_limit_per_minute, shared=not database.is_sqlite(settings.effective_database_url)
+            ),
             sessions.session_config(secure=https).middleware,
             access.CurrentUserMiddleware(),
         ],
