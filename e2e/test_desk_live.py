@@ -2,27 +2,18 @@
 on one screen shows on the other, and a duplicate is merged — on one process with SQLite, and on
 two processes sharing PostgreSQL (each screen served by a different one)."""
 
-import asyncio
 import json
-import os
 import urllib.request
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
-
-import asyncpg
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from e2e.helpers import LiveServer
+from e2e.helpers import POSTGRES_URL, LiveServer, fresh_postgres_database
 
 LIVE_TIMEOUT_MS = 2_000
 PASSWORD = "rahasia-koordinator"
-
-
-POSTGRES_URL = os.environ.get("LAPOR_TEST_POSTGRES_URL", "")
 
 
 def add_coordinators(server: LiveServer) -> None:
@@ -36,43 +27,26 @@ def server_with_coordinators(own_server: LiveServer) -> LiveServer:
     return own_server
 
 
-def run_sql(url: str, statement: str) -> None:
-    async def run() -> None:
-        connection = await asyncpg.connect(url)
-        try:
-            await connection.execute(statement)
-        finally:
-            await connection.close()
-
-    # Playwright's sync API keeps an event loop running in this thread.
-    with ThreadPoolExecutor(1) as thread:
-        thread.submit(asyncio.run, run()).result()
-
-
 @pytest.fixture
 def two_processes_on_postgres(tmp_path: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
     if not POSTGRES_URL:
         pytest.skip("needs PostgreSQL (LAPOR_TEST_POSTGRES_URL)")
-    name = f"lapor_e2e_live_{os.getpid()}"
-    url = urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}"))
-    run_sql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    run_sql(POSTGRES_URL, f"CREATE DATABASE {name}")
-    servers = []
-    for label in ("a", "b"):
-        (tmp_path / label).mkdir()
-        servers.append(LiveServer(tmp_path / label, extra_env={"LAPOR_DATABASE_URL": url}))
-    first, second = servers
-    first.lapor("db", "migrate")
-    first.lapor("regions", "import")
-    add_coordinators(first)
-    try:
-        for server in servers:
-            server.start()
-        yield first, second
-    finally:
-        for server in servers:
-            server.stop()
-        run_sql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with fresh_postgres_database("live") as url:
+        servers = []
+        for label in ("a", "b"):
+            (tmp_path / label).mkdir()
+            servers.append(LiveServer(tmp_path / label, extra_env={"LAPOR_DATABASE_URL": url}))
+        first, second = servers
+        first.lapor("db", "migrate")
+        first.lapor("regions", "import")
+        add_coordinators(first)
+        try:
+            for server in servers:
+                server.start()
+            yield first, second
+        finally:
+            for server in servers:
+                server.stop()
 
 
 def coordinator_page(browser: Browser, server: LiveServer, username: str) -> Page:
