@@ -29,6 +29,7 @@ from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
 from lapor_bencana.storage import LocalBlobStore
 from lapor_bencana.timeutil import zone_for_region
+from lapor_bencana.volunteers import routes as volunteer_routes
 from lapor_bencana.web import access, health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
@@ -102,7 +103,9 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             account_routes.sign_out,
             account_routes.register_page,
             account_routes.register,
-            account_routes.own_account,
+            volunteer_routes.volunteer_page,
+            volunteer_routes.save_profile,
+            volunteer_routes.device_list,
             account_routes.change_password_page,
             account_routes.change_password,
             account_management.account_list,
@@ -114,6 +117,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             account_management.change_account_role,
             account_management.reset_account_password,
             push_routes.public_key,
+            push_routes.store_subscription,
+            push_routes.delete_subscription,
             static_files,
         ],
         guards=[access.guard],
