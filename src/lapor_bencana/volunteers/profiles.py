@@ -20,10 +20,13 @@ MIN_RADIUS_KM, MAX_RADIUS_KM = 1.0, 200.0
 ACCOUNT_FIELDS = ("organisation",)
 
 
+async def stored_profile(user_id: int) -> VolunteerProfile | None:
+    return await VolunteerProfile.objects().where(VolunteerProfile.user == user_id).first().run()
+
+
 async def profile_of(user_id: int) -> VolunteerProfile:
     """The stored profile, or a fresh unsaved one with the defaults."""
-    profile = await VolunteerProfile.objects().where(VolunteerProfile.user == user_id).first().run()
-    return profile or VolunteerProfile(user=user_id)
+    return await stored_profile(user_id) or VolunteerProfile(user=user_id)
 
 
 async def validate(data: Mapping[str, Any], regency_code: str) -> tuple[dict[str, Any], dict[str, str]]:

@@ -49,7 +49,8 @@ async def _page(
 ) -> Template:
     context: dict[str, Any] = {"account": user, "is_field": user.role in FIELD_ROLES, "saved": saved, "errors": errors}
     if context["is_field"]:
-        profile = await profiles.profile_of(user.id)
+        stored = await profiles.stored_profile(user.id)
+        profile = stored or VolunteerProfile(user=user.id)
         values = values if values is not None else stored_values(user, profile)
         regency = request.app.state.settings.regency_code
         context |= {
@@ -57,9 +58,9 @@ async def _page(
             "skills": SKILLS,
             "districts": await regions.districts(regency),
             "villages": await regions.children(values["kecamatan"]) if values["kecamatan"].startswith(regency + ".") else [],
-            "has_profile": profile.id is not None,
+            "has_profile": stored is not None,
             # Calls reach approved accounts only; a pending one sees no incidents yet.
-            "nearby": await incidents_near(profile) if user.approved and profile.id is not None else [],
+            "nearby": await incidents_near(stored) if user.approved and stored else [],
             "devices": await devices_of(user.id),
         }
     return Template("pages/volunteer.html", context=context, status_code=status_code)
