@@ -60,7 +60,8 @@ async def test_saving_the_profile_stores_it_and_the_organisation_with_one_audit_
     assert "Profil tersimpan." in page.text
     assert 'value="evakuasi" checked' in page.text and 'value="sar" checked' not in page.text
     assert 'value="63.11.05.2001" selected' in page.text
-    assert 'value="-2.3251"' in page.text and 'value="0" checked' in page.text
+    assert 'value="-2.3251"' in page.text and 'value="115.4623"' in page.text and 'value="25"' in page.text
+    assert 'value="0" checked' in page.text
 
 
 async def test_saving_the_same_profile_again_records_no_second_event(client):

@@ -26,7 +26,7 @@ TEXT_FIELDS = ("organisation", "kecamatan", "home_village", "latitude", "longitu
 
 
 def _number(value: float | None) -> str:
-    return "" if value is None else f"{round(value, 6):g}"
+    return "" if value is None else f"{value:.6f}".rstrip("0").rstrip(".")
 
 
 def stored_values(user: User, profile: VolunteerProfile) -> dict[str, Any]:
