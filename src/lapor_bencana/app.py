@@ -25,6 +25,7 @@ from lapor_bencana.push import worker as push_worker
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
 from lapor_bencana.incidents import routes as desk
+from lapor_bencana.overview import routes as overview
 from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
 from lapor_bencana.storage import LocalBlobStore
@@ -95,6 +96,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             desk.incident_settings,
             desk.record_assessment,
             desk.verify_assessment,
+            overview.desk_map,
+            overview.desk_dashboard,
             live.live_events,
             region_routes.village_options,
             account_routes.sign_in_page,
