@@ -25,6 +25,7 @@ from lapor_bencana.push import worker as push_worker
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
 from lapor_bencana.incidents import routes as desk
+from lapor_bencana.overview import public as public_incidents
 from lapor_bencana.overview import routes as overview
 from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
@@ -39,8 +40,9 @@ from lapor_bencana.web.templating import template_config
 
 ONE_YEAR = 365 * 24 * 3600
 
-# JSON clients authenticate with headers they set themselves, never with an ambient cookie.
-CSRF_EXEMPT_PATHS = ["/api/v1/reports"]
+# JSON clients authenticate with headers they set themselves, never with an ambient cookie. The
+# public incidents feed is cacheable by shared caches, so it must not set a CSRF cookie either.
+CSRF_EXEMPT_PATHS = ["/api/v1/reports", "/api/v1/incidents"]
 
 
 def create_app(settings: Settings | None = None, clock: sessions.Clock = timeutil.now) -> Litestar:
@@ -85,6 +87,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             report_api.create_report,
             report_api.get_report,
             report_api.add_photo,
+            public_incidents.list_incidents,
+            public_incidents.incidents_geojson,
             desk.desk,
             desk.report_detail,
             desk.verify_report,
