@@ -74,10 +74,9 @@ class FakeGcm:
 @pytest.fixture
 def push_server(tmp_path, request):
     """A server of its own that also accepts the endpoints Chromium makes when its GCM
-    registration is redirected (they name Google's staging push host)."""
-    server = LiveServer(
-        tmp_path / "server", extra_env={"LAPOR_PUSH_ALLOWED_HOSTS": ",".join([*DEFAULT_PUSH_HOSTS, "jmt17.google.com"])}
-    )
+    registration is redirected (they name Google's staging push host); no map tiles (unreachable)."""
+    hosts = ",".join([*DEFAULT_PUSH_HOSTS, "jmt17.google.com"])
+    server = LiveServer(tmp_path / "server", extra_env={"LAPOR_PUSH_ALLOWED_HOSTS": hosts, "LAPOR_MAP_TILE_URL": ""})
     server.data_dir.mkdir()
     server.start()
     yield server
@@ -152,6 +151,10 @@ def test_a_volunteer_turns_notifications_on_and_a_call_shows_with_its_buttons(pu
     page.get_by_label("Kecamatan").select_option(label="Paringin")
     expect(page.locator("#home_village option")).not_to_have_count(1)
     page.get_by_label("Desa/kelurahan").select_option(index=1)
+    profile_map = page.get_by_test_id("profile-map")
+    profile_map.click(position={"x": 80, "y": 80})
+    expect(profile_map.locator(".map-pin-pick")).to_be_visible()
+    expect(page.get_by_label("Garis lintang")).not_to_have_value("")
     page.get_by_role("button", name="Gunakan lokasi saya").click()
     expect(page.get_by_label("Garis lintang")).to_have_value("-2.325100")
     page.get_by_label("Jarak bersedia dipanggil (km)").fill("20")

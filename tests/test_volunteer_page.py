@@ -41,6 +41,7 @@ async def test_the_page_offers_the_profile_form_notifications_and_the_account(cl
     for skill in skills.SKILLS:
         assert f'name="skills" value="{skill.code}"' in page.text
     assert 'hx-get="/wilayah/desa" hx-target="#home_village"' in page.text
+    assert 'data-map-pick data-map-latitude="#latitude" data-map-longitude="#longitude"' in page.text
 
 
 async def test_saving_the_profile_stores_it_and_the_organisation_with_one_audit_event(client):
