@@ -210,6 +210,21 @@ def test_a_volunteer_turns_notifications_on_and_a_call_shows_with_its_buttons(pu
         time.sleep(0.1)
     assert len(notifications(page)) == 1
 
+    # A tap on "Saya berangkat" opens the incident page with the answer. Opening a window needs the
+    # user's real tap, which the DevTools protocol cannot make: the worker's openWindow is recorded instead.
+    [worker] = push_phone.service_workers
+    opened = worker.evaluate(
+        """action => {
+             self.clients.openWindow = url => { self.openedForTest = url; return Promise.resolve(null); };
+             return self.registration.getNotifications({tag: "kejadian-KJ7X2M"}).then(([notification]) => {
+               self.dispatchEvent(new NotificationEvent("notificationclick", {notification, action}));
+               return new Promise(resolve => setTimeout(() => resolve(self.openedForTest), 200));
+             });
+           }""",
+        "berangkat",
+    )
+    assert opened == base + "/kejadian/KJ7X2M?jawab=berangkat"
+
     push("bukan json")
     deadline = time.monotonic() + 10
     while not [n for n in notifications(page) if n["title"] == "Lapor Bencana"]:
