@@ -66,6 +66,7 @@ async def test_the_map_page_lists_everything_and_refreshes_its_list_for_htmx(des
     assert f"&#34;report-{placed.id}&#34;" in page.text  # the markers, as JSON in an attribute
     assert f"&#34;report-{unplaced.id}&#34;" not in page.text and "Tanpa titik lokasi" in page.text
     assert "Siti" not in page.text and "081" not in page.text
+    assert ' style="' not in page.text and "<style" not in page.text and "<script>" not in page.text
     fragment = await desk.get("/koordinator/peta", headers={"HX-Request": "true", "HX-Target": "map-list"})
     assert fragment.text.lstrip().startswith('<div id="map-list"') and "<html" not in fragment.text
     assert 'href="/koordinator/peta"' in (await desk.get("/koordinator")).text
