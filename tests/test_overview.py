@@ -57,7 +57,7 @@ async def test_the_map_holds_open_incidents_and_unverified_reports_only(client, 
 
 
 async def test_the_map_page_lists_everything_and_refreshes_its_list_for_htmx(desk, client, sari):
-    placed = await new_report(client, description="Air naik")
+    placed = await new_report(client, description="Air naik", reporter_name="Siti", reporter_phone="081234567890")
     unplaced = await new_report(client, hazard="kebakaran", latitude=None, longitude=None)
     page = await desk.get("/koordinator/peta")
     assert page.status_code == 200
