@@ -48,22 +48,27 @@ def test_the_map_shows_the_demo_incidents_and_the_list_opens_their_popups(browse
     expect(flood).to_have_class("card in-view is-selected")
 
     page.locator(".leaflet-popup-close-button").click()
-    fire = page.locator(".leaflet-marker-icon[title^='Kebakaran rumah (demo)']")
-    fire.click()
+    for _ in range(3):
+        page.get_by_role("button", name="Perkecil").click()
+    page.wait_for_timeout(500)  # the zoom animation
+    page.locator(".leaflet-marker-icon[title^='Kebakaran rumah (demo)']").click()
     expect(page.locator("[data-map-item].is-selected")).to_contain_text("Kebakaran rumah (demo)")
     expect(page.locator("[data-map-note]")).to_be_visible()
 
     assert serious_accessibility_violations(page) == []
     page.goto(demo_server.base_url + "/koordinator/dasbor")
-    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Dasbor")
+    expect(page.get_by_test_id("totals")).to_contain_text("Kejadian berjalan")
+    expect(page.locator("svg.chart[role=img]")).to_have_count(3)
     assert serious_accessibility_violations(page) == []
     assert problems == []
     page.context.close()
 
 
-def test_a_residents_report_appears_on_an_open_map(browser: Browser, own_server: LiveServer):
+def test_a_residents_report_appears_on_an_open_map_and_becomes_an_incident(browser: Browser, own_server: LiveServer):
     own_server.lapor("demo", "seed")
-    page = browser.new_context(viewport=LAPTOP, locale="id-ID").new_page()
+    context = browser.new_context(viewport={"width": 360, "height": 640}, locale="id-ID", has_touch=True, is_mobile=True)
+    page = context.new_page()
     sign_in_as_coordinator(page, own_server)
     page.wait_for_function("() => window.htmx && document.querySelector('.leaflet-marker-icon')")
     page.wait_for_timeout(300)  # the event stream connects
@@ -77,5 +82,14 @@ def test_a_residents_report_appears_on_an_open_map(browser: Browser, own_server:
 
     item = page.locator("[data-map-item]", has_text="Tanah longsor").filter(has_text="Balang")
     expect(item).to_be_visible(timeout=LIVE_TIMEOUT_MS)
-    expect(page.locator(f".leaflet-marker-icon[title='Tanah longsor']")).to_have_count(2, timeout=LIVE_TIMEOUT_MS)
-    page.context.close()
+    expect(page.locator(".leaflet-marker-icon.map-pin-report[title='Tanah longsor']")).to_have_count(2, timeout=LIVE_TIMEOUT_MS)
+
+    # Another coordinator screen verifies it: the map shows the incident.
+    desk = context.new_page()
+    desk.goto(own_server.base_url + item.get_by_role("link").get_attribute("href"))
+    desk.get_by_role("button", name="Benar: jadikan kejadian baru").click()
+    expect(desk.get_by_test_id("report-actions")).to_contain_text("Terverifikasi")
+    incident = page.locator(".leaflet-marker-icon.map-pin-incident[title^='Tanah longsor – Balang']")
+    expect(incident).to_have_count(1, timeout=LIVE_TIMEOUT_MS)
+    expect(page.locator("[data-map-item]", has_text="Tanah longsor – Balang")).to_be_visible()
+    context.close()

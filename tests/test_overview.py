@@ -57,7 +57,7 @@ async def test_the_map_holds_open_incidents_and_unverified_reports_only(client, 
 
 
 async def test_the_map_page_lists_everything_and_refreshes_its_list_for_htmx(desk, client, sari):
-    placed = await new_report(client, description="Air naik")
+    placed = await new_report(client, description="Air naik", reporter_name="Siti", reporter_phone="081234567890")
     unplaced = await new_report(client, hazard="kebakaran", latitude=None, longitude=None)
     page = await desk.get("/koordinator/peta")
     assert page.status_code == 200
@@ -66,6 +66,7 @@ async def test_the_map_page_lists_everything_and_refreshes_its_list_for_htmx(des
     assert f"&#34;report-{placed.id}&#34;" in page.text  # the markers, as JSON in an attribute
     assert f"&#34;report-{unplaced.id}&#34;" not in page.text and "Tanpa titik lokasi" in page.text
     assert "Siti" not in page.text and "081" not in page.text
+    assert ' style="' not in page.text and "<style" not in page.text and "<script>" not in page.text
     fragment = await desk.get("/koordinator/peta", headers={"HX-Request": "true", "HX-Target": "map-list"})
     assert fragment.text.lstrip().startswith('<div id="map-list"') and "<html" not in fragment.text
     assert 'href="/koordinator/peta"' in (await desk.get("/koordinator")).text
