@@ -180,3 +180,12 @@ async def test_an_htmx_fragment_asks_for_sign_in_by_reloading_the_whole_page(cli
 async def test_a_boosted_navigation_is_redirected_like_a_page(client):
     response = await client.get("/koordinator", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert (response.status_code, response.headers["location"]) == (303, "/masuk?next=/koordinator")
+
+
+async def test_the_map_and_dashboard_are_for_staff_and_the_incidents_feed_is_public_without_a_session(app):
+    rules = {(method, path): rule for method, path, rule in endpoints(app)}
+    assert rules[("GET", "/koordinator/peta")] == rules[("GET", "/koordinator/dasbor")] == "staff"
+    assert rules[("GET", "/api/v1/incidents")] == rules[("GET", "/api/v1/incidents.geojson")] == "public"
+    sessionless = {path for app_route in app.routes for path in [app_route.path]
+                   for handler in app_route.route_handlers if handler.opt.get("skip_session")}
+    assert {"/api/v1/incidents", "/api/v1/incidents.geojson"} <= sessionless

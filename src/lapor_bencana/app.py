@@ -25,21 +25,25 @@ from lapor_bencana.push import worker as push_worker
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
 from lapor_bencana.incidents import routes as desk
+from lapor_bencana.overview import public as public_incidents
+from lapor_bencana.overview import routes as overview
 from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
 from lapor_bencana.storage import LocalBlobStore
 from lapor_bencana.timeutil import zone_for_region
+from lapor_bencana.volunteers import routes as volunteer_routes
 from lapor_bencana.web import access, health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
 from lapor_bencana.web.rate_limit import PublicWriteRateLimit
-from lapor_bencana.web.security import SecurityHeadersMiddleware, content_security_policy
+from lapor_bencana.web.security import SecurityHeadersMiddleware, content_security_policy, tile_sources
 from lapor_bencana.web.templating import template_config
 
 ONE_YEAR = 365 * 24 * 3600
 
-# JSON clients authenticate with headers they set themselves, never with an ambient cookie.
-CSRF_EXEMPT_PATHS = ["/api/v1/reports"]
+# JSON clients authenticate with headers they set themselves, never with an ambient cookie. The
+# public incidents feed is cacheable by shared caches, so it must not set a CSRF cookie either.
+CSRF_EXEMPT_PATHS = ["/api/v1/reports", "/api/v1/incidents"]
 
 
 def create_app(settings: Settings | None = None, clock: sessions.Clock = timeutil.now) -> Litestar:
@@ -84,6 +88,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             report_api.create_report,
             report_api.get_report,
             report_api.add_photo,
+            public_incidents.list_incidents,
+            public_incidents.incidents_geojson,
             desk.desk,
             desk.report_detail,
             desk.verify_report,
@@ -95,6 +101,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             desk.incident_settings,
             desk.record_assessment,
             desk.verify_assessment,
+            overview.desk_map,
+            overview.desk_dashboard,
             live.live_events,
             region_routes.village_options,
             account_routes.sign_in_page,
@@ -102,7 +110,9 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             account_routes.sign_out,
             account_routes.register_page,
             account_routes.register,
-            account_routes.own_account,
+            volunteer_routes.volunteer_page,
+            volunteer_routes.save_profile,
+            volunteer_routes.device_list,
             account_routes.change_password_page,
             account_routes.change_password,
             account_management.account_list,
@@ -114,6 +124,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             account_management.change_account_role,
             account_management.reset_account_password,
             push_routes.public_key,
+            push_routes.store_subscription,
+            push_routes.delete_subscription,
             static_files,
         ],
         guards=[access.guard],
@@ -132,9 +144,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
         template_config=template_config(local_zone, name),
         plugins=[HTMXPlugin(), live.channels_plugin(settings.effective_database_url)],
         middleware=[
-            SecurityHeadersMiddleware(
-                csp=content_security_policy(), hsts=https
-            ),
+            SecurityHeadersMiddleware(csp=content_security_policy(tile_sources(settings.map_tile_url)), hsts=https),
             LocaleMiddleware(),
             PublicWriteRateLimit(
                 settings.rate_limit_per_minute, shared=not database.is_sqlite(settings.effective_database_url)

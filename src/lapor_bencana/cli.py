@@ -178,7 +178,7 @@ def seed() -> None:
     from lapor_bencana import demo as demo_data
 
     settings = _settings()
-    result = with_database(settings, lambda: demo_data.seed(settings.regency_code))
+    result = with_database(settings, lambda: demo_data.seed(settings.regency_code, center=settings.map_center))
     click.echo(result.summary())
 
 

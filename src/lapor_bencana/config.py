@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     push_lease_s: float = Field(default=120.0, gt=0)
     push_poll_s: float = Field(default=1.0, gt=0)
     push_retry_base_s: float = Field(default=10.0, gt=0)
+    # Map tiles: a Leaflet URL template ({z}/{x}/{y}, optionally {s} and {r}); empty means no tiles,
+    # maps then show their markers on a plain background. Its origin is added to the CSP img-src.
+    map_tile_url: str = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+    # Shown in the map's corner; HTML allowed (a link to the tile licence), so only the operator sets it.
+    map_attribution: str = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+    # Where maps open when they have nothing to show ("latitude,longitude"), and how close.
+    map_center: Annotated[tuple[float, float], NoDecode] = (-2.33, 115.55)
+    map_zoom: int = Field(default=10, ge=1, le=18)
 
     @field_validator("database_url")
     @classmethod
@@ -105,6 +113,29 @@ class Settings(BaseSettings):
         if value < 2 * info.data.get("push_timeout_s", 0):
             raise ValueError("must be at least twice LAPOR_PUSH_TIMEOUT_S")
         return value
+
+    @field_validator("map_tile_url")
+    @classmethod
+    def _tile_template(cls, value: str) -> str:
+        from lapor_bencana.web.security import tile_sources
+
+        value = value.strip()
+        if value:
+            tile_sources(value)
+        return value
+
+    @field_validator("map_center", mode="before")
+    @classmethod
+    def _latitude_longitude(cls, value):
+        if isinstance(value, str):
+            parts = value.split(",")
+            if len(parts) != 2:
+                raise ValueError("must be latitude,longitude, e.g. -2.33,115.55")
+            value = tuple(float(part) for part in parts)
+        latitude, longitude = value
+        if not (-90 <= latitude <= 90 and -180 <= longitude <= 180):
+            raise ValueError("latitude must lie within ±90 and longitude within ±180")
+        return (float(latitude), float(longitude))
 
     @property
     def effective_database_url(self) -> str:

@@ -64,7 +64,19 @@ class SeedResult:
         return f"{head}\nDemo logins (password {DEMO_PASSWORD!r}): {logins}"
 
 
-async def seed(regency_code: str) -> SeedResult:
+# Demo positions around the map's centre, one spot per district in the order districts are listed
+# (region data has no coordinates); a report sits a few hundred metres from its incident.
+DEMO_OFFSETS = ((0.0, 0.0), (0.06, -0.09), (-0.07, 0.08), (0.09, 0.11), (-0.05, -0.13), (0.11, -0.01), (-0.1, 0.02), (0.02, 0.15))
+
+
+def _spot(center: tuple[float, float] | None, index: int, nudge: float = 0.0) -> dict:
+    if center is None:
+        return {}
+    lat, lon = DEMO_OFFSETS[index % len(DEMO_OFFSETS)]
+    return {"latitude": round(center[0] + lat + nudge, 6), "longitude": round(center[1] + lon + nudge, 6)}
+
+
+async def seed(regency_code: str, center: tuple[float, float] | None = None) -> SeedResult:
     result = SeedResult()
     if await User.exists().where((User.username == "koordinator") & (User.is_demo == True)).run():  # noqa: E712
         result.already_seeded = True
@@ -85,14 +97,15 @@ async def seed(regency_code: str) -> SeedResult:
         )
         result.created_accounts.append(username)
 
-    flood = await _incident("banjir", villages[0], hours_ago=30, title="Banjir luapan sungai (demo)")
-    fire = await _incident("kebakaran", villages[1 % len(villages)], hours_ago=9, title="Kebakaran rumah (demo)")
+    flood = await _incident("banjir", villages[0], hours_ago=30, title="Banjir luapan sungai (demo)", **_spot(center, 0))
+    fire = await _incident("kebakaran", villages[1 % len(villages)], hours_ago=9, title="Kebakaran rumah (demo)", **_spot(center, 1))
     result.created_incidents = 2
     incident_for = {0: flood, 1: flood, 2: fire}
 
     for index, (hazard, hours_ago, description, counts) in enumerate(DEMO_REPORTS):
         incident = incident_for.get(index)
-        village = villages[0] if incident is flood else villages[index % len(villages)]
+        place = 0 if incident is flood else index % len(villages)
+        village = villages[place]
         await Report(
             code=new_code(),
             hazard=hazard,
@@ -104,13 +117,14 @@ async def seed(regency_code: str) -> SeedResult:
             status=ReportStatus.TERVERIFIKASI if incident else ReportStatus.BARU,
             incident=incident.id if incident else None,
             is_demo=True,
+            **_spot(center, place, nudge=0.002 * index),
             **counts,
         ).save().run()
         result.created_reports += 1
     return result
 
 
-async def _incident(hazard: str, village: dict, hours_ago: int, title: str) -> Incident:
+async def _incident(hazard: str, village: dict, hours_ago: int, title: str, **position: float) -> Incident:
     occurred_at = now() - timedelta(hours=hours_ago)
     incident = Incident(
         code=new_code(),
@@ -121,6 +135,7 @@ async def _incident(hazard: str, village: dict, hours_ago: int, title: str) -> I
         occurred_at=occurred_at,
         verified_at=occurred_at + timedelta(hours=2),
         is_demo=True,
+        **position,
     )
     await incident.save().run()
     return incident

@@ -16,6 +16,7 @@ from lapor_bencana import i18n, labels
 from lapor_bencana.accounts.service import ROLE_LABELS
 from lapor_bencana.web import access
 from lapor_bencana.hazards import HAZARDS, HAZARDS_BY_CODE
+from lapor_bencana.overview.mapdata import marker_of
 from lapor_bencana.paths import STATIC_DIR, TEMPLATES_DIR
 
 
@@ -47,6 +48,7 @@ def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
             current_user=access.current_user,
             home_of=access.home_of,
             role_labels=ROLE_LABELS,
+            map_marker=marker_of,
         )
         env.filters["datetime"] = format_datetime
 
