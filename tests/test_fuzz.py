@@ -34,6 +34,8 @@ OPERATIONS = [
     "GET /api/v1/reports/{code}",
     "POST /api/v1/reports/{code}/photos",
     "GET /api/v1/push/public-key",
+    "GET /api/v1/incidents",
+    "GET /api/v1/incidents.geojson",
 ]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 KNOWN_KEY = "fuzz-known-report"
@@ -74,9 +76,9 @@ def test_every_operation_of_the_api_is_fuzzed(api_schema):
     assert {result.ok().label for result in api_schema.get_all_operations()} == set(OPERATIONS)
 
 
-# Every string is a valid code to look up (people type codes in any form), and the public key takes
-# no input at all, so those operations have no data that does not fit their schema.
-POSITIVE_ONLY = {"GET /api/v1/reports/{code}", "GET /api/v1/push/public-key"}
+# Every string is a valid code to look up (people type codes in any form), and the public key and
+# the incidents feeds take no input at all, so those operations have no data that does not fit their schema.
+POSITIVE_ONLY = {"GET /api/v1/reports/{code}", "GET /api/v1/push/public-key", "GET /api/v1/incidents", "GET /api/v1/incidents.geojson"}
 CASES = [(label, mode) for label in OPERATIONS for mode in GenerationMode if label not in POSITIVE_ONLY or mode.is_positive]
 
 

@@ -4,6 +4,7 @@ sessionless, in the OpenAPI document. Both databases."""
 import json
 
 import pytest
+from jsonschema_rs import Draft202012Validator  # comes with schemathesis
 
 from lapor_bencana.accounts.service import create_user
 from lapor_bencana.accounts.tables import Role
@@ -85,3 +86,7 @@ async def test_both_are_public_and_described_in_the_openapi_document(client, inc
     assert "application/geo+json" in schema["paths"]["/api/v1/incidents.geojson"]["get"]["responses"]["200"]["content"]
     public = schema["components"]["schemas"]["PublicIncident"]["properties"]
     assert set(public) == PROPERTIES
+    # The answers, with figures and without, with and without a position, fit the documented schemas.
+    for path, name in (("/api/v1/incidents", "IncidentList"), ("/api/v1/incidents.geojson", "FeatureCollection")):
+        validator = Draft202012Validator({"$ref": f"#/components/schemas/{name}", "components": schema["components"]})
+        assert [error.message for error in validator.iter_errors((await client.get(path)).json())] == []

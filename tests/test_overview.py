@@ -145,7 +145,9 @@ def test_a_column_chart_scales_to_the_highest_day_and_labels_some_days():
     assert "<title" in svg and "Terbanyak 2 Nov</desc>" in svg
     heights = [float(part.split('"')[0]) for part in svg.split('height="')[1:]]
     assert heights == [0, 168, 84]
-    assert ">1/11<" in svg and ">3/11<" in svg and ">2/11<" not in svg  # every second label, and the last
+    assert ">1/11<" in svg and ">3/11<" in svg and ">2/11<" not in svg  # every second label, back from the last
+    four = charts.column_chart(bars + [charts.Bar("4 Nov", 1, "4/11")], "t", "d", label_every=2)
+    assert ">4/11<" in four and ">2/11<" in four and ">1/11<" not in four
 
 
 def test_a_bar_chart_escapes_its_labels_and_survives_no_data():

@@ -24,6 +24,7 @@ from lapor_bencana.push import routes as push_routes
 from lapor_bencana.push import worker as push_worker
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
+from lapor_bencana.guide import routes as guide
 from lapor_bencana.incidents import routes as desk
 from lapor_bencana.overview import public as public_incidents
 from lapor_bencana.overview import routes as overview
@@ -75,6 +76,9 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
         route_handlers=[
             pages.home,
             pages.switch_language,
+            guide.guide,
+            guide.poster_index,
+            guide.poster,
             health.healthz,
             pwa.manifest_route,
             pwa.service_worker,

@@ -39,8 +39,8 @@ def _frame(width: int, height: int, title: str, description: str, body: list[str
 
 
 def column_chart(bars: list[Bar], title: str, description: str, label_every: int = 7) -> Markup:
-    """Vertical columns, e.g. reports per day; every ``label_every``-th column is labelled, the
-    last one always."""
+    """Vertical columns, e.g. reports per day; every ``label_every``-th column is labelled,
+    counted back from the last (today), so labels never crowd each other."""
     width, height, top, bottom, left = 640, 220, 24, 28, 8
     plot = height - top - bottom
     slot = (width - 2 * left) / max(len(bars), 1)
@@ -57,7 +57,7 @@ def column_chart(bars: list[Bar], title: str, description: str, label_every: int
         middle = _number(x + slot / 2)
         if bar.value:
             body.append(f'<text class="chart-value" x="{middle}" y="{_number(y - 4)}" text-anchor="middle">{bar.value}</text>')
-        if index % label_every == 0 or index == len(bars) - 1:
+        if (len(bars) - 1 - index) % label_every == 0:
             body.append(
                 f'<text class="chart-label" x="{middle}" y="{height - 8}" text-anchor="middle">{escape(bar.short or bar.label)}</text>'
             )
