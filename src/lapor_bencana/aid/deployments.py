@@ -8,8 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from lapor_bencana.i18n import N_
 from lapor_bencana.volunteers.tables import CallRecipient, Response
 
+RESPONSE_LABELS = {
+    Response.NONE: N_("belum menjawab"),
+    Response.WILLING: N_("bersedia"),
+    Response.ON_THE_WAY: N_("berangkat"),
+    Response.ARRIVED: N_("tiba di lokasi"),
+    Response.DONE: N_("selesai"),
+    Response.CANNOT: N_("tidak bisa"),
+}
 # Answers that mean someone is coming or there; "selesai" and "tidak bisa" free the place again.
 WILLING = frozenset({Response.WILLING, Response.ON_THE_WAY})
 ARRIVED = frozenset({Response.ARRIVED})

@@ -4,21 +4,24 @@ against the volunteers who answered, the deliveries and the form to record one."
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from decimal import Decimal
 from typing import Any
+
+from babel.dates import format_date
 
 from lapor_bencana.aid import deployments, service
 from lapor_bencana.aid.items import OTHER, catalogue
 from lapor_bencana.aid.tables import DestinationKind, SourceKind
-from lapor_bencana.i18n import N_
+from lapor_bencana.i18n import N_, current_locale
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.needs.calculator import Fulfilment, NeedsResult, compare_delivered
 from lapor_bencana.needs.rules import Unit
 from lapor_bencana.needs.service import current_standards
-from lapor_bencana.needs.words import UNIT_LABELS
+from lapor_bencana.needs.words import UNIT_LABELS, number
 from lapor_bencana.regions import service as regions
-from lapor_bencana.timeutil import now
+from lapor_bencana.timeutil import now, zone_for_region
 
 SOURCE_LABELS = {SourceKind.WAREHOUSE: N_("Gudang"), SourceKind.DONOR: N_("Donatur")}
 DESTINATION_LABELS = {
@@ -26,6 +29,15 @@ DESTINATION_LABELS = {
     DestinationKind.VILLAGE: N_("Desa"),
     DestinationKind.SHELTER: N_("Tempat pengungsian"),
 }
+
+
+def date_text(value: date) -> str:
+    return format_date(value, "d MMM yyyy", locale=current_locale.get())
+
+
+def local_today(region_code: str | None) -> date:
+    """Today where the incident is (the regency's zone), which is the last day aid can be dated."""
+    return now().astimezone(zone_for_region(region_code or "")).date()
 
 
 def fulfilment_rows(
@@ -49,7 +61,7 @@ def delivered_totals_of(deliveries: list[dict[str, Any]]) -> dict[str, Decimal]:
     return totals
 
 
-async def aid_context(incident: Incident, needs: NeedsResult | None, local_zone=None) -> dict[str, Any]:
+async def aid_context(incident: Incident, needs: NeedsResult | None) -> dict[str, Any]:
     """Everything the aid fragment (fragments/desk/incident_aid.html) reads."""
     deliveries = await service.deliveries_of(incident.id)
     deployed = await deployments.deployments_of(incident.id)
@@ -67,5 +79,9 @@ async def aid_context(incident: Incident, needs: NeedsResult | None, local_zone=
         "aid_villages": await regions.children(district) if district else [],
         "aid_source_labels": SOURCE_LABELS,
         "aid_destination_labels": DESTINATION_LABELS,
-        "aid_today": now().astimezone(local_zone).date().isoformat() if local_zone else now().date().isoformat(),
+        "aid_today": local_today(incident.village).isoformat(),
+        "aid_number": number,
+        "aid_date": date_text,
+        "aid_unit_labels": UNIT_LABELS,
+        "aid_response_labels": deployments.RESPONSE_LABELS,
     }

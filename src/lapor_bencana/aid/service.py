@@ -106,13 +106,13 @@ async def create_warehouse(data: Mapping[str, str], regency_code: str, ctx: Cont
     errors: dict[str, str] = {}
     name = _text(data, "name", MAX_NAME_LENGTH, errors, required=_("Tulis nama gudang."))
     village = (data.get("village") or "").strip()
-    district = (data.get("district") or "").strip()
+    district = (data.get("kecamatan") or "").strip()
     if village:
         if await village_in_regency(village, regency_code) is None:
             errors["village"] = _("Desa ini tidak ada di wilayah kabupaten ini.")
         district = village.rsplit(".", 1)[0]
     elif district and not (district.startswith(regency_code + ".") and len(district) == len(regency_code) + 3):
-        errors["district"] = _("Kecamatan tidak dikenal.")
+        errors["kecamatan"] = _("Kecamatan tidak dikenal.")
     # Compared here: SQLite has no ILIKE, and LIKE would read "_" in a name as a wildcard.
     if name and name.casefold() in {row["name"].casefold() for row in await Warehouse.select(Warehouse.name).run()}:
         errors["name"] = _("Sudah ada gudang bernama %(name)s.", name=name)
