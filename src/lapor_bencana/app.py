@@ -18,7 +18,9 @@ from lapor_bencana import __version__, database, live, retention, timeutil
 from lapor_bencana.accounts import management as account_management
 from lapor_bencana.accounts import routes as account_routes
 from lapor_bencana.accounts import sessions
+from lapor_bencana.aid import routes as aid_routes
 from lapor_bencana.config import Settings, load_settings
+from lapor_bencana.needs import routes as needs_routes
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.push import routes as push_routes
 from lapor_bencana.push import worker as push_worker
@@ -107,6 +109,14 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             desk.verify_assessment,
             overview.desk_map,
             overview.desk_dashboard,
+            aid_routes.record_delivery,
+            aid_routes.delivery_photo,
+            aid_routes.warehouse_page,
+            aid_routes.record_stock,
+            aid_routes.create_warehouse,
+            aid_routes.warehouse_status,
+            needs_routes.standards_page,
+            needs_routes.save_standards_form,
             live.live_events,
             region_routes.village_options,
             account_routes.sign_in_page,
