@@ -27,6 +27,7 @@ from lapor_bencana.regions.importer import regency_name
 from lapor_bencana.incidents import routes as desk
 from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
+from lapor_bencana.sitrep import routes as sitrep_routes
 from lapor_bencana.storage import LocalBlobStore
 from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.web import access, health, pages, pwa
@@ -96,6 +97,14 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             desk.record_assessment,
             desk.verify_assessment,
             live.live_events,
+            sitrep_routes.export_page,
+            sitrep_routes.export_file,
+            sitrep_routes.cap_alert,
+            sitrep_routes.regency_situation,
+            sitrep_routes.regency_situation_pdf,
+            sitrep_routes.incident_situation,
+            sitrep_routes.incident_situation_pdf,
+            sitrep_routes.transparency_page,
             region_routes.village_options,
             account_routes.sign_in_page,
             account_routes.sign_in,

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     push_lease_s: float = Field(default=120.0, gt=0)
     push_poll_s: float = Field(default=1.0, gt=0)
     push_retry_base_s: float = Field(default=10.0, gt=0)
+    # Who CAP alerts name as their sender (CAP 1.2 §3.2.1: unique to the originator, no spaces,
+    # commas or "<&"); empty means the e-mail address of LAPOR_VAPID_SUBJECT, else the host.
+    cap_sender: str = Field(default="", pattern=r"^[^\s,<&]*$")
 
     @field_validator("database_url")
     @classmethod
@@ -106,6 +109,14 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'lapor.sqlite3'}"
+
+    @property
+    def effective_cap_sender(self) -> str:
+        if self.cap_sender:
+            return self.cap_sender
+        if self.vapid_subject.startswith("mailto:"):
+            return self.vapid_subject.removeprefix("mailto:")
+        return self.vapid_subject.removeprefix("https://")
 
     @cached_property
     def effective_secret_key(self) -> str:
