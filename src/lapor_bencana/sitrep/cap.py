@@ -3,7 +3,8 @@
 The mappings from our hazards, statuses and priorities to CAP's fixed vocabularies are tables
 here, so that a reviewer can check them against the standard (CAP-v1.2-os, §3.2.2). The text is
 Indonesian (``language`` id-ID) whatever the reader's UI language, because the alert is one
-document for every receiver. No personal data: reporters and volunteers never appear.
+document for every receiver. No personal data: reporters, volunteers and officers' free-text
+notes never appear.
 """
 
 from __future__ import annotations
@@ -97,7 +98,6 @@ class AlertSource:
     village_code: str | None
     area_names: tuple[str, ...]
     figures: dict | None
-    situation_note: str = ""
 
 
 def identifier(sender: str, code: str, moment: datetime) -> str:
@@ -152,13 +152,10 @@ def alert_xml(source: AlertSource, *, sender: str, sender_name: str, zone: ZoneI
 
 
 def description(source: AlertSource) -> str:
-    """The verified figures in words (Indonesian), then what officers wrote about the situation."""
+    """The verified figures in words (Indonesian). Officers' notes stay out: they may name people."""
     figures = source.figures or {}
     counted = [f"{COUNT_LABELS[name]}: {figures[name]}" for name in COUNT_FIELDS if figures.get(name) is not None]
-    parts = ["; ".join(counted) + "." if counted else "Angka dampak belum terverifikasi."]
-    if source.situation_note:
-        parts.append(source.situation_note)
-    return " ".join(parts)
+    return "; ".join(counted) + "." if counted else "Angka dampak belum terverifikasi."
 
 
 def _q(name: str) -> str:

@@ -90,7 +90,6 @@ async def cap_alert(request: Request, code: FromPath[str]) -> Response:
         priority=incident.priority, occurred_at=incident.occurred_at, verified_at=incident.verified_at,
         updated_at=incident.updated_at, latitude=incident.latitude, longitude=incident.longitude,
         radius_km=incident.radius_km, village_code=village, area_names=area, figures=figures,
-        situation_note=(figures or {}).get("situation_note", ""),
     )
     body = cap.alert_xml(
         source,
