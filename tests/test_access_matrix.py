@@ -23,12 +23,13 @@ EXPECTED = {
     "own_password": {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:], OK),
     "field": {"anonymous": SIGN_IN, "relawan pending": REFUSED} | dict.fromkeys(VISITORS[2:], OK),
     "staff": {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:4], REFUSED) | dict.fromkeys(VISITORS[4:], OK),
+    "admin": {"anonymous": SIGN_IN} | dict.fromkeys(VISITORS[1:5], REFUSED) | {"admin": OK},
 }
 
 # Values for path parameters; a route with a new parameter name fails until it has one here.
 SAMPLES = {
     "code": "ZZZZZZZZ", "photo_id": "1", "locale": "id", "file_path": "css/app.css", "user_id": "1", "path": "x",
-    "report_id": "1", "assessment_id": "1",
+    "report_id": "1", "assessment_id": "1", "delivery_id": "1", "warehouse_id": "1",
 }
 PARAMETER = re.compile(r"\{(\w+):\w+\}")
 

@@ -18,6 +18,7 @@ from lapor_bencana import __version__, database, live, timeutil
 from lapor_bencana.accounts import management as account_management
 from lapor_bencana.accounts import routes as account_routes
 from lapor_bencana.accounts import sessions
+from lapor_bencana.aid import routes as aid_routes
 from lapor_bencana.config import Settings, load_settings
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.push import routes as push_routes
@@ -96,6 +97,12 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             desk.incident_settings,
             desk.record_assessment,
             desk.verify_assessment,
+            aid_routes.record_delivery,
+            aid_routes.delivery_photo,
+            aid_routes.warehouse_page,
+            aid_routes.record_stock,
+            aid_routes.create_warehouse,
+            aid_routes.warehouse_status,
             live.live_events,
             sitrep_routes.export_page,
             sitrep_routes.export_file,

@@ -3,6 +3,7 @@
 from piccolo.conf.apps import AppConfig
 
 from lapor_bencana.accounts.tables import SignInThrottle, User, WebSession
+from lapor_bencana.aid.tables import AidDelivery, StockMovement, Warehouse
 from lapor_bencana.audit.tables import AuditEvent, AuditHead
 from lapor_bencana.incidents.tables import Assessment, Incident
 from lapor_bencana.needs.tables import StandardsVersion
@@ -33,6 +34,9 @@ APP_CONFIG = AppConfig(
         VolunteerProfile,
         CallForHelp,
         CallRecipient,
+        Warehouse,
+        AidDelivery,
+        StockMovement,
         PushSubscription,
         PushJob,
     ],

@@ -17,6 +17,7 @@ from lapor_bencana import audit, live
 from lapor_bencana.accounts import service as account_service
 from lapor_bencana.accounts.management import account_card_context
 from lapor_bencana.accounts.service import STAFF_ROLES
+from lapor_bencana.aid.panel import aid_context
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents import assessments, queries, triage
 from lapor_bencana.incidents.duplicates import candidates_for
@@ -175,6 +176,7 @@ async def incident_context(incident: Incident) -> dict[str, Any]:
         "emergency_statuses": list(EmergencyStatus),
         "facility_labels": assessments.FACILITY_FIELDS,
         "note_labels": assessments.NOTE_FIELDS,
+        **await aid_context(incident, needs),
     }
 
 

@@ -211,9 +211,14 @@ class Fulfilment:
     surplus: Decimal
 
 
-def compare_delivered(result: NeedsResult, delivered: Mapping[str, Decimal | int]) -> tuple[Fulfilment, ...]:
+def compare_delivered(
+    result: NeedsResult,
+    delivered: Mapping[str, Decimal | int],
+    names: Mapping[str, tuple[str, str]] | None = None,
+) -> tuple[Fulfilment, ...]:
     """Need, delivered and still missing per item; items delivered but not in the standards (say
-    a generator, or an item an admin has since removed) follow with a need of zero."""
+    a generator, or an item an admin has since removed) follow with a need of zero, named by
+    ``names`` (code → label and unit label) or else by their code."""
     amounts = {code: _delivered_amount(code, value) for code, value in delivered.items()}
     lines = (*result.lines, *result.personnel)
     known = {line.code for line in lines}
@@ -221,7 +226,12 @@ def compare_delivered(result: NeedsResult, delivered: Mapping[str, Decimal | int
         _fulfilment(line.code, line.label, line.unit_label, line.quantity, amounts.get(line.code, Decimal(0)))
         for line in lines
     ]
-    rows += [_fulfilment(code, code, "", Decimal(0), amount) for code, amount in amounts.items() if code not in known]
+    names = names or {}
+    rows += [
+        _fulfilment(code, *names.get(code, (code, "")), Decimal(0), amount)
+        for code, amount in amounts.items()
+        if code not in known
+    ]
     return tuple(rows)
 
 

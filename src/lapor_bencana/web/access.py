@@ -42,6 +42,8 @@ OWN_PASSWORD = "own_password"
 FIELD = "field"
 # Approved coordinators and administrators.
 STAFF = "staff"
+# Approved administrators only (warehouses, the needs standards).
+ADMIN = "admin"
 
 SIGN_IN_PATH = "/masuk"
 PASSWORD_PATH = "/akun/kata-sandi"
@@ -60,6 +62,7 @@ RULES: dict[str, Rule | None] = {
     OWN_PASSWORD: Rule(frozenset(Role), approved_only=False, temporary_password_ok=True),
     FIELD: Rule(frozenset(Role)),
     STAFF: Rule(STAFF_ROLES),
+    ADMIN: Rule(frozenset({Role.ADMIN})),
 }
 
 _AUTOMATIC_OPTIONS = HTTPRoute.create_options_handler.__qualname__

@@ -1,0 +1,1 @@
+"""Aid: warehouses and their stock, and aid delivered to incidents."""
