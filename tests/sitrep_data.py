@@ -3,6 +3,7 @@ free-text field, made through the app as a coordinator would; for the reporting-
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -49,8 +50,8 @@ async def coordinator_client(app):
     return client
 
 
-async def seed_flood(client) -> Seeded:
-    response = await client.post("/api/v1/reports", json=FLOOD)
+async def seed_flood(client, **report_fields) -> Seeded:
+    response = await client.post("/api/v1/reports", json={**FLOOD, **report_fields})
     assert response.status_code == 201
     report = await Report.objects().where(Report.code == response.json()["code"]).first().run()
     assert (await htmx_post(client, f"/koordinator/laporan/{report.id}/verifikasi")).status_code == 200
@@ -74,3 +75,14 @@ async def deploy_volunteer(incident: Incident) -> CallRecipient:
     )
     await recipient.save().run()
     return recipient
+
+
+RECIPIENT = "Pak Kades Hasanuddin"
+RICE = {"item": "beras", "quantity": "100", "source_kind": "donatur", "donor": "Baznas Balangan",
+        "destination_kind": "posko", "destination": "Posko Balai Desa", "recipient": RECIPIENT}
+
+
+async def record_aid(client, incident: Incident, **changes: str) -> None:
+    """A delivery through the aid form (htmx), as a coordinator records it."""
+    response = await htmx_post(client, f"/koordinator/kejadian/{incident.code}/bantuan", {**RICE, **changes})
+    assert response.status_code == 200, (response.status_code, re.findall(r"field-error[^>]*>([^<]+)<|notice-warn[^>]*>([^<]+)<", response.text))

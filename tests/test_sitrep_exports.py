@@ -90,7 +90,7 @@ async def test_deployments_export_lists_volunteers_with_arrival_times(staff):
     response = await staff.get("/koordinator/ekspor/penugasan", params={"format": "csv"})
     [row] = parse_csv(response.content)
     assert row["Kode kejadian"] == seeded.incident.code
-    assert row["Nama"] == VOLUNTEER_NAME and row["Jawaban"] == "Tiba di lokasi"
+    assert row["Nama"] == VOLUNTEER_NAME and row["Jawaban"] == "tiba di lokasi"
     assert row["Tiba"] and row["Selesai"] == "" and row["Jarak (km)"] == "2,5"
     assert VOLUNTEER_PHONE[1:] not in response.text
     with_contacts = parse_csv((await staff.get("/koordinator/ekspor/penugasan", params={"format": "csv", "kontak": "ya"})).content)

@@ -5,17 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lapor_bencana.i18n import N_
 from lapor_bencana.volunteers.tables import CallRecipient, Response
 
 # "Cannot" and no answer yet are not deployments.
 DEPLOYED = (Response.WILLING, Response.ON_THE_WAY, Response.ARRIVED, Response.DONE)
-RESPONSE_LABELS = {
-    Response.WILLING: N_("Bersedia"),
-    Response.ON_THE_WAY: N_("Berangkat"),
-    Response.ARRIVED: N_("Tiba di lokasi"),
-    Response.DONE: N_("Selesai bertugas"),
-}
 
 
 async def deployments(

@@ -27,11 +27,16 @@ from openpyxl.cell import WriteOnlyCell
 
 from lapor_bencana import labels
 from lapor_bencana.accounts.service import ROLE_LABELS
+from lapor_bencana.aid.deployments import RESPONSE_LABELS
+from lapor_bencana.aid.panel import DESTINATION_LABELS, SOURCE_LABELS
+from lapor_bencana.aid.tables import AidDelivery
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import N_
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.impact import COUNT_FIELDS, COUNT_LABELS
 from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.needs.rules import Unit
+from lapor_bencana.needs.words import UNIT_LABELS
 from lapor_bencana.regions import service as regions
 from lapor_bencana.reports.tables import Report
 from lapor_bencana.sitrep import deployments as deployment_records
@@ -154,7 +159,30 @@ async def _deployment_rows(period: Period) -> list[dict]:
     rows = await deployment_records.deployments(since=period.since, until=period.until)
     for row in rows:
         row["role"] = _(ROLE_LABELS[row["role"]]) if row["role"] in ROLE_LABELS else row["role"]
-        row["response"] = _(deployment_records.RESPONSE_LABELS[row["response"]])
+        row["response"] = _(RESPONSE_LABELS[row["response"]])
+    return rows
+
+
+async def _aid_rows(period: Period) -> list[dict]:
+    query = AidDelivery.select(
+        AidDelivery.incident.code.as_alias("incident_code"), AidDelivery.incident.title.as_alias("incident_title"),
+        AidDelivery.delivered_on, AidDelivery.item_code, AidDelivery.item_name, AidDelivery.quantity, AidDelivery.unit,
+        AidDelivery.source_kind, AidDelivery.warehouse.name.as_alias("warehouse_name"), AidDelivery.donor,
+        AidDelivery.destination_kind, AidDelivery.destination,
+        AidDelivery.destination_village.name.as_alias("village_name"), AidDelivery.recipient, AidDelivery.note,
+        AidDelivery.recorded_by.full_name.as_alias("recorded_by_name"), AidDelivery.created_at,
+    )
+    # Deliveries are dated by the day of handing over, already a local date.
+    if period.first:
+        query = query.where(AidDelivery.delivered_on >= period.first)
+    if period.last:
+        query = query.where(AidDelivery.delivered_on <= period.last)
+    rows = await query.order_by(AidDelivery.delivered_on).order_by(AidDelivery.id).run()
+    for row in rows:
+        row["quantity"] = Decimal(str(row["quantity"]))
+        row["unit"] = _(UNIT_LABELS[Unit(row["unit"])])
+        row["source_kind"] = _(SOURCE_LABELS[row["source_kind"]])
+        row["destination_kind"] = _(DESTINATION_LABELS[row["destination_kind"]])
     return rows
 
 
@@ -209,6 +237,30 @@ DATASETS: dict[str, Dataset] = {
             *COUNT_COLUMNS,
         ),
         _incident_rows,
+    ),
+    "bantuan": Dataset(
+        "bantuan",
+        N_("Bantuan tersalur"),
+        (
+            Column("incident_code", N_("Kode kejadian")),
+            Column("incident_title", N_("Kejadian")),
+            Column("delivered_on", N_("Tanggal")),
+            Column("item_code", N_("Kode barang")),
+            Column("item_name", N_("Barang")),
+            Column("quantity", N_("Jumlah")),
+            Column("unit", N_("Satuan")),
+            Column("source_kind", N_("Sumber")),
+            Column("warehouse_name", N_("Gudang")),
+            Column("donor", N_("Donatur")),
+            Column("destination_kind", N_("Jenis tujuan")),
+            Column("destination", N_("Tujuan")),
+            Column("village_name", N_("Desa/kelurahan")),
+            Column("recipient", N_("Penerima"), personal=True),
+            Column("note", N_("Catatan")),
+            Column("recorded_by_name", N_("Dicatat oleh")),
+            Column("created_at", N_("Dicatat")),
+        ),
+        _aid_rows,
     ),
     "penugasan": Dataset(
         "penugasan",

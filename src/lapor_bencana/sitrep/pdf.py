@@ -14,7 +14,9 @@ from fpdf.fonts import FontFace
 
 from lapor_bencana import i18n, labels
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.sitrep.deployments import RESPONSE_LABELS
+from lapor_bencana.aid.deployments import RESPONSE_LABELS
+from lapor_bencana.needs.words import number
+from lapor_bencana.sitrep.aid import AidTotal
 from lapor_bencana.sitrep.report import Figure, IncidentSection, SituationReport
 
 FONTS = Path(__file__).parent / "fonts"
@@ -54,6 +56,9 @@ def render(report: SituationReport) -> bytes:
         _heading(pdf, _("Ringkasan kabupaten"), 13)
         _text(pdf, _("%(n)s kejadian aktif, %(people)s relawan bertugas.", n=len(report.sections), people=report.personnel_count))
         _figures(pdf, report.totals or [])
+        if report.aid_totals:
+            _heading(pdf, _("Bantuan tersalur"))
+            _aid_totals(pdf, report.aid_totals)
     if not report.sections:
         _text(pdf, _("Tidak ada kejadian terverifikasi pada hari ini."))
     for section in report.sections:
@@ -87,8 +92,14 @@ def _section(pdf: FPDF, section: IncidentSection, report: SituationReport, when)
     if section.needs:
         needs = section.needs
         _text(pdf, _("Untuk %(days)s hari, standar versi %(version)s.", days=needs.inputs.days, version=needs.standards_version))
-        rows = [(line.label, line.unit_label) for line in (*needs.lines, *needs.personnel)]
-        _table(pdf, [(_("Kebutuhan"), _("Jumlah")), *rows], (110, 64))
+        rows = [
+            (row.label, f"{number(row.needed)} {row.unit_label}", f"{number(row.delivered)} {row.unit_label}",
+             f"{number(row.missing)} {row.unit_label}" if row.missing > 0 else _("cukup"))
+            for row in section.goods
+        ]
+        _table(pdf, [(_("Barang"), _("Kebutuhan"), _("Tersalur"), _("Masih kurang")), *rows], (56, 40, 40, 38))
+        if needs.personnel:
+            _table(pdf, [(_("Personel"), _("Kebutuhan")), *((line.label, line.unit_label) for line in needs.personnel)], (110, 64))
     else:
         _text(pdf, section.needs_problem or _("Kebutuhan dihitung setelah ada kaji cepat terverifikasi."))
 
@@ -98,8 +109,8 @@ def _section(pdf: FPDF, section: IncidentSection, report: SituationReport, when)
 
     _heading(pdf, _("Bantuan tersalur"))
     if section.aid_totals:
-        _table(pdf, [(_("Barang"), _("Jumlah")), *((row["item_name"], row["text"]) for row in section.aid_totals)], (110, 64))
-        rows = [(row["date_text"], row["item_name"], row["text"], row["destination"]) for row in section.aid]
+        _aid_totals(pdf, section.aid_totals)
+        rows = [(row.date_text, row.item_name, row.text, row.destination) for row in section.aid]
         _table(pdf, [(_("Tanggal"), _("Barang"), _("Jumlah"), _("Tujuan")), *rows], (28, 56, 40, 50))
     else:
         _text(pdf, _("Belum ada bantuan yang tercatat."))
@@ -121,6 +132,10 @@ def _section(pdf: FPDF, section: IncidentSection, report: SituationReport, when)
 def _figures(pdf: FPDF, figures: Sequence[Figure]) -> None:
     if figures:
         _table(pdf, [(figure.label, figure.text) for figure in figures], (110, 64), headings=False)
+
+
+def _aid_totals(pdf: FPDF, totals: Sequence[AidTotal]) -> None:
+    _table(pdf, [(_("Barang"), _("Jumlah")), *((row.item_name, row.text) for row in totals)], (110, 64))
 
 
 def _heading(pdf: FPDF, text: str, size: int = 11) -> None:

@@ -8,7 +8,7 @@ delivered and the volunteers deployed up to then. The HTML page and the PDF are 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -19,13 +19,15 @@ from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import N_
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.impact import COUNT_FIELDS, COUNT_LABELS
+from lapor_bencana.aid.panel import fulfilment_rows
 from lapor_bencana.incidents.assessments import NOTE_FIELDS
 from lapor_bencana.incidents.routes import needs_of
 from lapor_bencana.incidents.tables import Assessment, Incident, IncidentStatus
 from lapor_bencana.needs import words
-from lapor_bencana.needs.calculator import NeedsResult
+from lapor_bencana.needs.calculator import Fulfilment, NeedsResult
 from lapor_bencana.regions import service as regions
 from lapor_bencana.reports.tables import Report
+from lapor_bencana.sitrep import aid as sitrep_aid
 from lapor_bencana.sitrep import deployments as deployment_records
 from lapor_bencana.sitrep import figures as incident_figures
 from lapor_bencana.timeutil import now
@@ -75,8 +77,10 @@ class IncidentSection:
     chronology: list[Event]
     actions: list[str]
     personnel: list[dict]
-    aid: list[dict] = field(default_factory=list)
-    aid_totals: list[dict] = field(default_factory=list)
+    # Goods: need, delivered and still missing per item (personnel needs are in ``needs.personnel``).
+    goods: list[Fulfilment]
+    aid: list[sitrep_aid.DeliveryLine]
+    aid_totals: list[sitrep_aid.AidTotal]
 
 
 @dataclass
@@ -88,6 +92,10 @@ class SituationReport:
     sections: list[IncidentSection]
     # Only for the regency report: the impact added over its incidents.
     totals: list[Figure] | None = None
+
+    @property
+    def aid_totals(self) -> list[sitrep_aid.AidTotal]:
+        return sitrep_aid.totals(line for section in self.sections for line in section.aid)
 
     @property
     def is_regency(self) -> bool:
@@ -161,6 +169,9 @@ async def _section(incident: Incident, day: date, zone: ZoneInfo) -> IncidentSec
             if row[name] is not None and row[name] >= until:
                 row[name] = None
     hazard = get_hazard(incident.hazard)
+    deliveries = await sitrep_aid.deliveries_until(incident.id, day)
+    aid_totals = sitrep_aid.totals(deliveries)
+    goods = fulfilment_rows(needs, {row.item_code: row.quantity for row in aid_totals}, [asdict(row) for row in deliveries])
     return IncidentSection(
         incident=incident,
         hazard_label=_(hazard.label) if hazard else incident.hazard,
@@ -173,6 +184,9 @@ async def _section(incident: Incident, day: date, zone: ZoneInfo) -> IncidentSec
         chronology=await chronology(incident, until),
         actions=await _actions(incident.id, until, personnel),
         personnel=personnel,
+        goods=goods,
+        aid=deliveries,
+        aid_totals=aid_totals,
     )
 
 

@@ -10,6 +10,7 @@ from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
 from lapor_bencana.regions import service as regions
+from lapor_bencana.sitrep import aid as sitrep_aid
 from lapor_bencana.sitrep import figures as incident_figures
 from lapor_bencana.sitrep.report import Figure, impact_lines
 
@@ -26,7 +27,7 @@ class PublicIncident:
     occurred_at: object
     figures_verified_at: object
     impact: list[Figure]
-    aid_totals: list[dict]
+    aid_totals: list[sitrep_aid.AidTotal]
 
 
 async def public_incidents(limit: int = LIMIT) -> list[PublicIncident]:
@@ -40,7 +41,9 @@ async def public_incidents(limit: int = LIMIT) -> list[PublicIncident]:
         .limit(limit)
         .run()
     )
-    latest = await incident_figures.latest_verified([row["id"] for row in rows])
+    ids = [row["id"] for row in rows]
+    latest = await incident_figures.latest_verified(ids)
+    aid_totals = await sitrep_aid.totals_by_incident(ids)
     codes = {row["village"] for row in rows if row["village"]}
     names = await regions.names(codes | {code.rsplit(".", 1)[0] for code in codes})
     result = []
@@ -59,7 +62,7 @@ async def public_incidents(limit: int = LIMIT) -> list[PublicIncident]:
                 occurred_at=row["occurred_at"],
                 figures_verified_at=figures["verified_at"] if figures else None,
                 impact=impact_lines(figures),
-                aid_totals=[],
+                aid_totals=aid_totals.get(row["id"], []),
             )
         )
     return result
