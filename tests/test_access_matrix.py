@@ -29,7 +29,7 @@ EXPECTED = {
 # Values for path parameters; a route with a new parameter name fails until it has one here.
 SAMPLES = {
     "code": "ZZZZZZZZ", "photo_id": "1", "locale": "id", "file_path": "css/app.css", "user_id": "1", "path": "x",
-    "report_id": "1", "assessment_id": "1", "delivery_id": "1", "warehouse_id": "1",
+    "report_id": "1", "assessment_id": "1", "delivery_id": "1", "warehouse_id": "1", "dataset": "laporan",
 }
 PARAMETER = re.compile(r"\{(\w+):\w+\}")
 
@@ -181,3 +181,14 @@ async def test_an_htmx_fragment_asks_for_sign_in_by_reloading_the_whole_page(cli
 async def test_a_boosted_navigation_is_redirected_like_a_page(client):
     response = await client.get("/koordinator", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert (response.status_code, response.headers["location"]) == (303, "/masuk?next=/koordinator")
+
+
+async def test_reporting_out_is_for_staff_and_the_transparency_page_for_everyone(app):
+    rules = {path: rule for method, path, rule in endpoints(app) if method == "GET"}
+    assert rules["/transparansi"] == "public"
+    staff_only = [
+        "/koordinator/ekspor", "/koordinator/ekspor/laporan", "/koordinator/laporan-situasi",
+        "/koordinator/laporan-situasi.pdf", "/koordinator/kejadian/ZZZZZZZZ/cap.xml",
+        "/koordinator/kejadian/ZZZZZZZZ/laporan-situasi", "/koordinator/kejadian/ZZZZZZZZ/laporan-situasi.pdf",
+    ]
+    assert {path: rules[path] for path in staff_only} == dict.fromkeys(staff_only, "staff")

@@ -13,7 +13,7 @@ import pytest
 from openpyxl import load_workbook
 
 from lapor_bencana.sitrep import exports
-from tests.sitrep_data import FLOOD, REPORTER_NAME, VOLUNTEER_NAME, VOLUNTEER_PHONE, coordinator_client, seed_flood
+from tests.sitrep_data import FLOOD, RECIPIENT, REPORTER_NAME, VOLUNTEER_NAME, record_aid, VOLUNTEER_PHONE, coordinator_client, seed_flood
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -155,3 +155,18 @@ def test_a_period_is_whole_local_days():
     assert exports.Period.parse(None, None, WITA).since is None
     with pytest.raises(exports.ExportError):
         exports.Period.parse("2026-13-01", None, WITA)
+
+
+async def test_aid_export_lists_deliveries_with_the_recipient_only_on_request(staff):
+    seeded = await seed_flood(staff)
+    await record_aid(staff, seeded.incident, quantity="12.5")
+    plain = await staff.get("/koordinator/ekspor/bantuan", params={"format": "csv"})
+    [row] = parse_csv(plain.content)
+    assert (row["Kode kejadian"], row["Kode barang"], row["Jumlah"], row["Satuan"]) == (seeded.incident.code, "beras", "12,5", "kg")
+    assert row["Sumber"] == "Donatur" and row["Tujuan"] == "Posko Balai Desa"
+    assert RECIPIENT not in plain.text
+    [with_contacts] = parse_csv((await staff.get("/koordinator/ekspor/bantuan", params={"format": "csv", "kontak": "ya"})).content)
+    assert with_contacts["Penerima"] == RECIPIENT
+    [sheet_row] = parse_xlsx((await staff.get("/koordinator/ekspor/bantuan", params={"format": "xlsx"})).content)
+    assert sheet_row["Jumlah"] == pytest.approx(12.5) and sheet_row["Tanggal"].date() == date.fromisoformat(row["Tanggal"])
+    assert parse_csv((await staff.get("/koordinator/ekspor/bantuan", params={"format": "csv", "sampai": "2020-01-01"})).content) == []
