@@ -71,6 +71,8 @@ async def test_incident_report_html_and_pdf_agree_with_the_records(staff):
     needs = html_cell(page.text, "data-need", "beras")  # need / delivered / still missing, as on the page
     assert needs in text
     assert "standar versi 1" in text
+    assert "Petugas dapur umum 10 orang" in text and "1 penyaluran bantuan dicatat" not in text
+    assert "2 penyaluran bantuan dicatat" in text
     assert VOLUNTEER_NAME in text and "tiba di lokasi" in text
     assert "Laporan diverifikasi, kejadian dibuat" in text
 

@@ -98,8 +98,8 @@ def _section(pdf: FPDF, section: IncidentSection, report: SituationReport, when)
             for row in section.goods
         ]
         _table(pdf, [(_("Barang"), _("Kebutuhan"), _("Tersalur"), _("Masih kurang")), *rows], (56, 40, 40, 38))
-        if needs.personnel:
-            _table(pdf, [(_("Personel"), _("Kebutuhan")), *((line.label, line.unit_label) for line in needs.personnel)], (110, 64))
+        if section.personnel_needs:
+            _table(pdf, [(_("Personel"), _("Kebutuhan")), *section.personnel_needs], (110, 64))
     else:
         _text(pdf, section.needs_problem or _("Kebutuhan dihitung setelah ada kaji cepat terverifikasi."))
 

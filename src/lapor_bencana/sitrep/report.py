@@ -79,6 +79,8 @@ class IncidentSection:
     personnel: list[dict]
     # Goods: need, delivered and still missing per item (personnel needs are in ``needs.personnel``).
     goods: list[Fulfilment]
+    # The people the standards call for: (label, "10 orang").
+    personnel_needs: list[tuple[str, str]]
     aid: list[sitrep_aid.DeliveryLine]
     aid_totals: list[sitrep_aid.AidTotal]
 
@@ -182,9 +184,10 @@ async def _section(incident: Incident, day: date, zone: ZoneInfo) -> IncidentSec
         needs=needs,
         needs_problem=needs_problem,
         chronology=await chronology(incident, until),
-        actions=await _actions(incident.id, until, personnel),
+        actions=await _actions(incident.id, until, personnel) + [_("%(n)s penyaluran bantuan dicatat", n=len(deliveries))],
         personnel=personnel,
         goods=goods,
+        personnel_needs=[(line.label, words.amount(line.unit, line.quantity)) for line in needs.personnel] if needs else [],
         aid=deliveries,
         aid_totals=aid_totals,
     )
