@@ -20,6 +20,7 @@ from lapor_bencana.accounts import routes as account_routes
 from lapor_bencana.accounts import sessions
 from lapor_bencana.aid import routes as aid_routes
 from lapor_bencana.config import Settings, load_settings
+from lapor_bencana.needs import routes as needs_routes
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.push import routes as push_routes
 from lapor_bencana.push import worker as push_worker
@@ -103,6 +104,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             aid_routes.record_stock,
             aid_routes.create_warehouse,
             aid_routes.warehouse_status,
+            needs_routes.standards_page,
+            needs_routes.save_standards_form,
             live.live_events,
             sitrep_routes.export_page,
             sitrep_routes.export_file,

@@ -10,13 +10,18 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from lapor_bencana.accounts.service import create_user
+from lapor_bencana.aid import service as aid
+from lapor_bencana.aid.items import catalogue
 from lapor_bencana.accounts.tables import Role, User
+from lapor_bencana.incidents import assessments
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
+from lapor_bencana.incidents.triage import Context
+from lapor_bencana.needs.rules import bundled_standards
 from lapor_bencana.regions.importer import RegionDataError
 from lapor_bencana.regions.service import children
 from lapor_bencana.reports.codes import new_code
 from lapor_bencana.reports.tables import Report, ReportSource, ReportStatus
-from lapor_bencana.timeutil import now
+from lapor_bencana.timeutil import now, zone_for_region
 
 DEMO_PASSWORD = "demo12345"
 
@@ -42,6 +47,19 @@ DEMO_REPORTS = (
     ("angin_puting_beliung", 3, "Atap beberapa rumah terbang diterjang angin kencang.",
      {"houses_moderately_damaged": 4, "houses_lightly_damaged": 6, "injured": 1}),
     ("kebakaran_hutan_lahan", 1, "Asap tebal dari lahan terbakar dekat kebun karet warga.", {}),
+)
+
+
+# The flood's verified rapid assessment, so that its needs are worked out.
+DEMO_FLOOD_ASSESSMENT = {"displaced": 180, "affected_families": 85, "affected_people": 290, "infants": 6, "elderly": 9}
+# What the demo warehouse holds: (item code, quantity, where it came from).
+DEMO_STOCK = (
+    ("beras", "1500", "Cadangan beras pemerintah (demo)"),
+    ("air_bersih", "10000", "PDAM (demo)"),
+    ("selimut", "150", "Kemensos (demo)"),
+    ("tikar", "150", "Kemensos (demo)"),
+    ("paket_keluarga", "60", "Kemensos (demo)"),
+    ("paket_kebersihan", "60", "Donatur (demo)"),
 )
 
 
@@ -88,6 +106,9 @@ async def seed(regency_code: str) -> SeedResult:
     flood = await _incident("banjir", villages[0], hours_ago=30, title="Banjir luapan sungai (demo)")
     fire = await _incident("kebakaran", villages[1 % len(villages)], hours_ago=9, title="Kebakaran rumah (demo)")
     result.created_incidents = 2
+    accounts = {user.username: user for user in await User.objects().where(User.is_demo == True).run()}  # noqa: E712
+    await assessments.record(flood.id, DEMO_FLOOD_ASSESSMENT, Context(accounts["koordinator"]), verified=True)
+    await _warehouse(regency_code, villages[0], Context(accounts["admin"]))
     incident_for = {0: flood, 1: flood, 2: fire}
 
     for index, (hazard, hours_ago, description, counts) in enumerate(DEMO_REPORTS):
@@ -124,3 +145,14 @@ async def _incident(hazard: str, village: dict, hours_ago: int, title: str) -> I
     )
     await incident.save().run()
     return incident
+
+
+async def _warehouse(regency_code: str, village: dict, ctx: Context) -> None:
+    warehouse = await aid.create_warehouse(
+        {"name": "Gudang Dinas Sosial (demo)", "village": village["code"]}, regency_code, ctx, is_demo=True
+    )
+    items = catalogue(bundled_standards())
+    today = now().astimezone(zone_for_region(regency_code)).date()
+    for item, quantity, source in DEMO_STOCK:
+        data = {"warehouse": str(warehouse), "item": item, "quantity": quantity, "source": source}
+        await aid.record_stock_in(data, items, ctx, today)

@@ -102,7 +102,7 @@ async def warehouses(active_only: bool = False) -> list[dict[str, Any]]:
     return await query.run()
 
 
-async def create_warehouse(data: Mapping[str, str], regency_code: str, ctx: Context) -> int:
+async def create_warehouse(data: Mapping[str, str], regency_code: str, ctx: Context, *, is_demo: bool = False) -> int:
     errors: dict[str, str] = {}
     name = _text(data, "name", MAX_NAME_LENGTH, errors, required=_("Tulis nama gudang."))
     village = (data.get("village") or "").strip()
@@ -118,7 +118,7 @@ async def create_warehouse(data: Mapping[str, str], regency_code: str, ctx: Cont
         errors["name"] = _("Sudah ada gudang bernama %(name)s.", name=name)
     if errors:
         raise AidError(errors)
-    values = {"name": name, "district": district, "village": village or None, "active": True}
+    values = {"name": name, "district": district, "village": village or None, "active": True, "is_demo": is_demo}
     async with audit.transaction():
         row = (await Warehouse.insert(Warehouse(**values)).returning(Warehouse.id).run())[0]
         await audit.record(

@@ -21,6 +21,7 @@ class Warehouse(Table, tablename="aid_warehouse"):
     village = ForeignKey(references=Region, null=True)
     active = Boolean(default=True)
     created_at = Timestamptz(default=TimestamptzNow())
+    is_demo = Boolean(default=False)
 
 
 class Direction(StrEnum):

@@ -10,6 +10,7 @@ from typing import Any
 
 import asyncpg
 
+from lapor_bencana import audit
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.needs.rules import NeedsError, Rule, Standards, bundled_standards, parse_rules, standards_from_data
@@ -58,9 +59,15 @@ async def list_versions() -> list[dict[str, Any]]:
 
 
 async def save_standards(
-    rules: Sequence[Mapping[str, Any]], actor_id: int | None, note: str = "", *, based_on: int | None = None
+    rules: Sequence[Mapping[str, Any]],
+    actor_id: int | None,
+    note: str = "",
+    *,
+    based_on: int | None = None,
+    client_address: str | None = None,
 ) -> int:
-    """Validates ``rules`` and stores them as a new version; returns its number.
+    """Validates ``rules`` and stores them as a new version, in the audit trail with the fields
+    that changed; returns its number.
 
     ``based_on`` is the version the editor started from: when someone saved another version in
     the meantime, saving is refused rather than silently undoing their change.
@@ -69,19 +76,35 @@ async def save_standards(
     note = note.strip()
     if len(note) > MAX_NOTE_LENGTH:
         raise NeedsError([_("Catatan paling panjang %(n)s karakter.", n=MAX_NOTE_LENGTH)])
-    if actor_id is not None and not await User.exists().where(User.id == actor_id).run():
-        raise NeedsError([_("Pengguna yang menyimpan tidak dikenal.")])
-    current = await current_standards()
-    if based_on is not None and based_on != current.version:
-        message = _(
-            "Standar sudah diubah menjadi versi %(v)s sejak Anda membukanya. Muat ulang lalu ulangi perubahan.",
-            v=current.version,
+    actor = audit.SYSTEM
+    if actor_id is not None:
+        user = await User.objects().where(User.id == actor_id).first().run()
+        if user is None:
+            raise NeedsError([_("Pengguna yang menyimpan tidak dikenal.")])
+        actor = audit.Actor.of(user)
+    async with audit.transaction():
+        current = await current_standards()
+        if based_on is not None and based_on != current.version:
+            message = _(
+                "Standar sudah diubah menjadi versi %(v)s sejak Anda membukanya. Muat ulang lalu ulangi perubahan.",
+                v=current.version,
+            )
+            raise NeedsError([message])
+        # Numbers continue after the bundled file's, so that a version number names one set of rules.
+        version = max(current.version, bundled_standards().version) + 1
+        await _insert(version, parsed, note, actor_id)
+        before, after = audit.changed_fields(_flat(current.rules), _flat(parsed))
+        await audit.record(
+            action="standards.save", entity_type="needs_standards", entity_id=version, actor=actor,
+            before={"version": current.version, **before}, after={"version": version, "note": note, **after},
+            client_address=client_address,
         )
-        raise NeedsError([message])
-    # Numbers continue after the bundled file's, so that a version number names one set of rules.
-    version = max(current.version, bundled_standards().version) + 1
-    await _insert(version, parsed, note, actor_id)
     return version
+
+
+def _flat(rules: Sequence[Rule]) -> dict[str, Any]:
+    """``{"air_bersih.quantity": "15", …}``: one entry per field, so the trail shows what changed."""
+    return {f"{rule.code}.{key}": value for rule in rules for key, value in rule.to_data().items() if key != "code"}
 
 
 async def _insert(version: int, rules: Sequence[Rule], note: str, actor_id: int | None) -> None:
