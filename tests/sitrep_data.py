@@ -7,6 +7,8 @@ import re
 from dataclasses import dataclass
 from datetime import timedelta
 
+import pytest
+
 from lapor_bencana.accounts.tables import Role
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.reports.tables import Report
@@ -43,11 +45,14 @@ async def htmx_post(client, path, data=None):
     return await client.post(path, data={"_csrf_token": token, **(data or {})}, headers={"HX-Request": "true"})
 
 
-async def coordinator_client(app):
+@pytest.fixture
+async def staff(app):
+    """A signed-in coordinator's browser."""
     await make_user("sari", Role.KOORDINATOR, full_name="Sari Koordinator")
     client = client_of(app)
     assert (await sign_in(client, "sari")).status_code == 303
-    return client
+    yield client
+    await client.aclose()
 
 
 async def seed_flood(client, **report_fields) -> Seeded:

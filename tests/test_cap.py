@@ -13,19 +13,12 @@ import xmlschema
 
 from lapor_bencana.hazards import HAZARDS
 from lapor_bencana.sitrep import cap
-from tests.sitrep_data import REPORTER_NAME, VOLUNTEER_NAME, coordinator_client, htmx_post, seed_flood
+from tests.sitrep_data import REPORTER_NAME, VOLUNTEER_NAME, htmx_post, seed_flood
 
 SCHEMA = xmlschema.XMLSchema(Path(__file__).parent / "data" / "CAP-v1.2.xsd")
 NS = {"cap": cap.NAMESPACE}
 WITA = ZoneInfo("Asia/Makassar")
 VALID_CATEGORIES = {"Geo", "Met", "Safety", "Security", "Rescue", "Fire", "Health", "Env", "Transport", "Infra", "CBRNE", "Other"}
-
-
-@pytest.fixture
-async def staff(app):
-    client = await coordinator_client(app)
-    yield client
-    await client.aclose()
 
 
 def source(**changes) -> cap.AlertSource:

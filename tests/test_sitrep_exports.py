@@ -13,16 +13,11 @@ import pytest
 from openpyxl import load_workbook
 
 from lapor_bencana.sitrep import exports
-from tests.sitrep_data import FLOOD, RECIPIENT, REPORTER_NAME, VOLUNTEER_NAME, record_aid, VOLUNTEER_PHONE, coordinator_client, seed_flood
+from tests.sitrep_data import (
+    FLOOD, RECIPIENT, REPORTER_NAME, VOLUNTEER_NAME, VOLUNTEER_PHONE, record_aid, seed_flood,
+)
 
 WITA = ZoneInfo("Asia/Makassar")
-
-
-@pytest.fixture
-async def staff(app):
-    client = await coordinator_client(app)
-    yield client
-    await client.aclose()
 
 
 def parse_csv(body: bytes) -> list[dict[str, str]]:

@@ -17,16 +17,9 @@ from lapor_bencana.incidents.tables import Assessment
 from lapor_bencana.needs.words import number
 from lapor_bencana.sitrep import report as sitrep
 from lapor_bencana.timeutil import now
-from tests.sitrep_data import VOLUNTEER_NAME, coordinator_client, htmx_post, record_aid, seed_flood
+from tests.sitrep_data import VOLUNTEER_NAME, htmx_post, record_aid, seed_flood
 
 WITA = ZoneInfo("Asia/Makassar")
-
-
-@pytest.fixture
-async def staff(app):
-    client = await coordinator_client(app)
-    yield client
-    await client.aclose()
 
 
 def pdf_text(body: bytes) -> str:

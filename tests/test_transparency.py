@@ -6,23 +6,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-import pytest
-
 from lapor_bencana.aid.items import quantity_text
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.reports.tables import Report
 from tests.accounts import client_of
 from tests.sitrep_data import (
     ARRIVAL_LATITUDE, ARRIVAL_LONGITUDE, ASSESSMENT, RECIPIENT, REPORTER_NAME, VOLUNTEER_NAME, VOLUNTEER_PHONE,
-    coordinator_client, htmx_post, record_aid, seed_flood,
+    htmx_post, record_aid, seed_flood,
 )
-
-
-@pytest.fixture
-async def staff(app):
-    client = await coordinator_client(app)
-    yield client
-    await client.aclose()
 
 
 async def test_anyone_sees_verified_figures_and_aid_totals_without_personal_data(app, staff):
