@@ -25,6 +25,7 @@ async def test_anyone_sees_verified_figures_and_aid_totals_without_personal_data
     assert unverified.status_code == 201
 
     async with client_of(app) as anonymous:
+        assert 'href="/transparansi"' in (await anonymous.get("/")).text
         page = await anonymous.get("/transparansi")
     assert page.status_code == 200
     section = re.search(rf'<section class="transparency"[^>]*data-incident="{seeded.incident.code}">(.*?)</section>', page.text, re.S).group(1)
