@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from lapor_bencana.aid.items import quantity_text
 from lapor_bencana.incidents.tables import Assessment
 from lapor_bencana.needs.words import number
+from lapor_bencana.sitrep import deployments as sitrep_deployments
 from lapor_bencana.sitrep import report as sitrep
 from lapor_bencana.timeutil import now
 from tests.sitrep_data import VOLUNTEER_NAME, htmx_post, record_aid, seed_flood
@@ -145,3 +146,24 @@ def test_impact_lines_keep_zero_and_drop_unknown():
     lines = sitrep.impact_lines({"dead": 0, "missing": None, "displaced": 13825})
     assert [(line.name, line.text) for line in lines] == [("dead", "0"), ("displaced", "13.825")]
     assert sitrep.impact_lines(None) == []
+
+
+def deployment(row_id, user_id, response, responded, arrived=None, done=None):
+    return {"id": row_id, "user_id": user_id, "response": response, "responded_at": responded,
+            "arrived_at": arrived, "done_at": done}
+
+
+def test_personnel_as_of_a_moment_counts_each_volunteer_once_by_what_had_happened():
+    start = datetime(2026, 1, 5, tzinfo=UTC)
+    hour = timedelta(hours=1)
+    rows = [
+        deployment(1, 7, "bersedia", start),  # called twice: the later answer counts
+        deployment(2, 7, "tiba", start + hour, arrived=start + 2 * hour),
+        deployment(3, 8, "selesai", start, arrived=start + hour, done=start + 5 * hour),
+        deployment(4, 9, "bersedia", start + 9 * hour),  # answered after the moment
+    ]
+    result = sitrep_deployments.as_of(rows, start + 3 * hour)
+    assert [(row["user_id"], row["response"], row["done_at"]) for row in result] == [(8, "tiba", None), (7, "tiba", None)]
+    early = sitrep_deployments.as_of(rows, start + hour + timedelta(minutes=30))
+    assert [(row["user_id"], row["response"]) for row in early] == [(8, "tiba"), (7, "bersedia")]
+    assert rows[2]["done_at"] is not None  # the caller's rows are left as they were

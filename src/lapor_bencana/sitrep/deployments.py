@@ -17,6 +17,7 @@ async def deployments(
     """One row per volunteer and call, oldest answer first; ``since``/``until`` bound the answer time."""
     query = CallRecipient.select(
         CallRecipient.id,
+        CallRecipient.user.as_alias("user_id"),
         CallRecipient.call.incident.as_alias("incident_id"),
         CallRecipient.call.incident.code.as_alias("incident_code"),
         CallRecipient.call.incident.title.as_alias("incident_title"),
@@ -38,3 +39,21 @@ async def deployments(
     if until is not None:
         query = query.where(CallRecipient.responded_at < until)
     return await query.order_by(CallRecipient.responded_at).order_by(CallRecipient.id).run()
+
+
+def as_of(rows: list[dict], until: datetime) -> list[dict]:
+    """The volunteers deployed as things stood at ``until``: one row per volunteer (their latest
+    answer before then, as the incident page counts them), with no arrival or finish after it."""
+    latest: dict[int, dict] = {}
+    for row in rows:
+        if row["responded_at"] is not None and row["responded_at"] < until:
+            latest[row["user_id"]] = dict(row)
+    for row in latest.values():
+        for name in ("arrived_at", "done_at"):
+            if row[name] is not None and row[name] >= until:
+                row[name] = None
+        if row["done_at"] is None and row["response"] == Response.DONE:
+            row["response"] = Response.ARRIVED if row["arrived_at"] else Response.WILLING
+        elif row["arrived_at"] is None and row["response"] == Response.ARRIVED:
+            row["response"] = Response.WILLING
+    return sorted(latest.values(), key=lambda row: (row["responded_at"], row["id"]))

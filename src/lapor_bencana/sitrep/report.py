@@ -164,12 +164,7 @@ async def _section(incident: Incident, day: date, zone: ZoneInfo) -> IncidentSec
     until = end_of_day(day, zone)
     figures = (await incident_figures.latest_verified([incident.id], until=until)).get(incident.id)
     needs, needs_problem = await needs_of(incident, figures)
-    personnel = await deployment_records.deployments(incident_ids=[incident.id], until=until)
-    for row in personnel:
-        # As the day ended: an arrival or finish after it had not happened yet.
-        for name in ("arrived_at", "done_at"):
-            if row[name] is not None and row[name] >= until:
-                row[name] = None
+    personnel = deployment_records.as_of(await deployment_records.deployments(incident_ids=[incident.id]), until)
     hazard = get_hazard(incident.hazard)
     deliveries = await sitrep_aid.deliveries_until(incident.id, day)
     aid_totals = sitrep_aid.totals(deliveries)
