@@ -101,6 +101,7 @@ async def test_a_date_range_filters_and_bad_input_answers_422(staff, settings):
     assert parse_csv(before.content) == []
     bad = await staff.get("/koordinator/ekspor/laporan", params={"format": "csv", "dari": "31-01-2026"})
     assert bad.status_code == 422 and "TTTT-BB-HH" in bad.text
+    assert 'id="laporan-dari" name="dari" value="31-01-2026"' in bad.text  # kept for correcting
     reversed_range = await staff.get("/koordinator/ekspor/laporan", params={"dari": "2026-02-01", "sampai": "2026-01-01"})
     assert reversed_range.status_code == 422
     assert (await staff.get("/koordinator/ekspor/laporan", params={"format": "pdf"})).status_code == 422

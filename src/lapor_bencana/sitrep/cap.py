@@ -16,7 +16,9 @@ from zoneinfo import ZoneInfo
 
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.impact import COUNT_FIELDS, COUNT_LABELS
-from lapor_bencana.incidents.tables import IncidentStatus, Priority
+from lapor_bencana.incidents import assessments
+from lapor_bencana.incidents.tables import Incident, IncidentStatus, Priority
+from lapor_bencana.regions import service as regions
 
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
 
@@ -149,6 +151,22 @@ def alert_xml(source: AlertSource, *, sender: str, sender_name: str, zone: ZoneI
         _add(geocode, "valueName", "KEMENDAGRI")
         _add(geocode, "value", source.village_code)
     return ET.tostring(alert, encoding="utf-8", xml_declaration=True)
+
+
+async def incident_alert(incident: Incident, *, sender: str, regency_name: str, zone: ZoneInfo) -> bytes:
+    """The alert for an incident as it stands, with its latest verified figures."""
+    village = incident.village or ""
+    district = village.rsplit(".", 1)[0]
+    names = await regions.names({village, district} if village else set())
+    source = AlertSource(
+        code=incident.code, hazard=incident.hazard, title=incident.title, status=incident.status,
+        priority=incident.priority, occurred_at=incident.occurred_at, verified_at=incident.verified_at,
+        updated_at=incident.updated_at, latitude=incident.latitude, longitude=incident.longitude,
+        radius_km=incident.radius_km, village_code=incident.village,
+        area_names=tuple(filter(None, [names.get(village), names.get(district), regency_name])),
+        figures=await assessments.latest_verified(incident.id),
+    )
+    return alert_xml(source, sender=sender, sender_name=f"Dinas Sosial {regency_name}", zone=zone)
 
 
 def description(source: AlertSource) -> str:

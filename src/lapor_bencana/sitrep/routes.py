@@ -11,10 +11,8 @@ from litestar.params import FromPath
 from litestar.response import Response, Stream, Template
 
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.incidents.assessments import latest_verified
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.needs.words import number
-from lapor_bencana.regions import service as regions
 from lapor_bencana.sitrep import cap, exports, pdf, report, transparency
 from lapor_bencana.aid.deployments import RESPONSE_LABELS
 from lapor_bencana.web.access import PUBLIC, STAFF
@@ -26,13 +24,15 @@ def _zone(request: Request):
     return request.app.state.local_zone
 
 
-def _export_page(request: Request, error: str | None = None, status_code: int = 200) -> Template:
+def _export_page(request: Request, error: str | None = None, dataset: str = "") -> Template:
+    """The export forms; after refused input, with what was asked kept in the form it came from."""
     params = request.query_params
     context = {
         "datasets": exports.DATASETS,
         "error": error,
-        "chosen": {key: params.get(key, "") for key in ("dataset", "format", "dari", "sampai", "kontak")},
+        "chosen": {"dataset": dataset, "dari": params.get("dari", ""), "sampai": params.get("sampai", "")},
     }
+    status_code = 422 if error else 200
     return Template("pages/sitrep/exports.html", context=context, status_code=status_code)
 
 
@@ -49,11 +49,11 @@ async def export_file(request: Request, dataset: FromPath[str]) -> Response | St
     params = request.query_params
     kind = params.get("format", "csv")
     if kind not in exports.FORMATS:
-        return _export_page(request, _("Pilih format CSV atau XLSX."), 422)
+        return _export_page(request, _("Pilih format CSV atau XLSX."), dataset)
     try:
         period = exports.Period.parse(params.get("dari"), params.get("sampai"), _zone(request))
     except exports.ExportError as problem:
-        return _export_page(request, str(problem), 422)
+        return _export_page(request, str(problem), dataset)
     with_contacts = params.get("kontak") == "ya"
     columns = chosen.columns_for(with_contacts)
     rows = await chosen.rows(period)
@@ -79,24 +79,9 @@ async def _incident_or_404(code: str) -> Incident:
 @get("/koordinator/kejadian/{code:str}/cap.xml", opt=STAFF_ONLY, include_in_schema=False)
 async def cap_alert(request: Request, code: FromPath[str]) -> Response:
     incident = await _incident_or_404(code)
-    settings = request.app.state.settings
-    figures = await latest_verified(incident.id)
-    village = incident.village
-    names = await regions.names({village, village.rsplit(".", 1)[0]} if village else set())
-    area = tuple(
-        filter(None, [names.get(village or ""), names.get((village or "").rsplit(".", 1)[0]), request.app.state.regency_name])
-    )
-    source = cap.AlertSource(
-        code=incident.code, hazard=incident.hazard, title=incident.title, status=incident.status,
-        priority=incident.priority, occurred_at=incident.occurred_at, verified_at=incident.verified_at,
-        updated_at=incident.updated_at, latitude=incident.latitude, longitude=incident.longitude,
-        radius_km=incident.radius_km, village_code=village, area_names=area, figures=figures,
-    )
-    body = cap.alert_xml(
-        source,
-        sender=settings.effective_cap_sender,
-        sender_name=f"Dinas Sosial {request.app.state.regency_name}",
-        zone=_zone(request),
+    state = request.app.state
+    body = await cap.incident_alert(
+        incident, sender=state.settings.effective_cap_sender, regency_name=state.regency_name, zone=_zone(request)
     )
     return Response(
         body,
