@@ -28,7 +28,9 @@ FLOOD = {
 }
 ASSESSMENT = {
     "displaced": "100", "affected_families": "30", "affected_people": "120", "dead": "0",
-    "houses_heavily_damaged": "4", "situation_note": f"Pengungsi di rumah {REPORTER_NAME}",
+    "houses_heavily_damaged": "4",
+    # An emoji: no glyph in the PDF font, which must still render the report.
+    "situation_note": f"Pengungsi di rumah {REPORTER_NAME} 🏠",
 }
 # Positions a volunteer reported: never on a public page.
 ARRIVAL_LATITUDE, ARRIVAL_LONGITUDE = -2.33771, 115.47833

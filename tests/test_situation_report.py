@@ -18,7 +18,7 @@ from lapor_bencana.needs.words import number
 from lapor_bencana.sitrep import deployments as sitrep_deployments
 from lapor_bencana.sitrep import report as sitrep
 from lapor_bencana.timeutil import now
-from tests.sitrep_data import VOLUNTEER_NAME, htmx_post, record_aid, seed_flood
+from tests.sitrep_data import REPORTER_NAME, VOLUNTEER_NAME, htmx_post, record_aid, seed_flood
 
 WITA = ZoneInfo("Asia/Makassar")
 
@@ -60,6 +60,7 @@ async def test_incident_report_html_and_pdf_agree_with_the_records(staff):
     assert f"laporan-situasi-{code}-{today().isoformat()}.pdf" in response.headers["content-disposition"]
     text = pdf_text(response.content)
     assert "Laporan Situasi" in text and seeded.incident.title in text
+    assert f"Keadaan di lokasi: Pengungsi di rumah {REPORTER_NAME}" in text  # staff-only: notes included
     assert "Mengungsi 100" in text and "Keluarga terdampak (KK) 30" in text and "Rumah rusak berat 4" in text
     assert f"Beras {rice_total}" in text
     needs = html_cell(page.text, "data-need", "beras")  # need / delivered / still missing, as on the page
