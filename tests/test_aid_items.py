@@ -80,6 +80,7 @@ def test_still_missing_is_need_less_delivered_never_below_zero_and_exact():
     assert (latrines.needed, latrines.delivered, latrines.missing) == (2, 0, 2)
     assert (genset.label, genset.unit_label, genset.needed, genset.missing) == ("Genset", "unit", 0, 0)
     assert "petugas_evakuasi" not in rows
+    assert "paket_bayi" not in rows  # no infant counted, none delivered
 
 
 def test_without_a_calculation_the_deliveries_still_show():

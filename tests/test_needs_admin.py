@@ -43,6 +43,8 @@ def test_only_the_figures_of_a_rule_can_be_changed():
     assert (water["quantity"], water["unit"], water["label"]) == ("20", "liter", "Air minum dan keperluan rumah tangga")
     # An optional figure the rule does not use is not added by an empty field.
     assert "after_days" not in edited_rules(standards, {"air_bersih__after_days": ""})[0]
+    rice = next(rule for rule in edited_rules(standards, {"beras__quantity": "0,45"}) if rule["code"] == "beras")
+    assert rice["quantity"] == "0.45"
 
 
 async def test_an_admin_saves_a_new_version_that_the_next_calculation_uses(clients):

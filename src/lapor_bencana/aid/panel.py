@@ -51,7 +51,12 @@ def fulfilment_rows(
             for code, amount in totals.items()
         ]
     personnel = {line.code for line in needs.personnel}
-    return [row for row in compare_delivered(needs, totals, names) if row.code not in personnel]
+    # Items neither needed nor delivered (baby kits where no infant was counted) would only crowd
+    # a phone screen.
+    return [
+        row for row in compare_delivered(needs, totals, names)
+        if row.code not in personnel and (row.needed or row.delivered)
+    ]
 
 
 def delivered_totals_of(deliveries: list[dict[str, Any]]) -> dict[str, Decimal]:

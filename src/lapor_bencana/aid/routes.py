@@ -18,6 +18,7 @@ from lapor_bencana import live
 from lapor_bencana.aid import service
 from lapor_bencana.aid.items import AidError, catalogue
 from lapor_bencana.aid.panel import date_text, local_today
+from lapor_bencana.accounts.tables import Role
 from lapor_bencana.aid.tables import Direction
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents.routes import incident_context, _incident_or_404
@@ -106,7 +107,7 @@ async def _warehouse_context(request: Request, **extra: Any) -> dict[str, Any]:
         "today": local_today(regency).isoformat(),
         "number": number,
         "date_text": date_text,
-        "is_admin": current_user(request).role == "admin",
+        "is_admin": current_user(request).role == Role.ADMIN,
         "stock_form": {},
         "stock_errors": {},
         "warehouse_form": {},

@@ -35,9 +35,14 @@ def edited_rules(current: Standards, form: Mapping[str, str]) -> list[dict[str, 
         for key in EDITABLE:
             name = field_name(rule.code, key)
             if name in form and (key in data or form[name].strip()):
-                data[key] = form[name].strip()
+                data[key] = _decimal_point(form[name].strip()) if key != "source" else form[name].strip()
         rules.append(data)
     return rules
+
+
+def _decimal_point(text: str) -> str:
+    # Indonesians write 0,4; the standards store 0.4.
+    return text.replace(",", ".") if "." not in text else text
 
 
 async def _page(request: Request, standards: Standards, *, values=None, problems=(), status_code=200, viewing=False) -> Template:
