@@ -58,6 +58,7 @@ async def test_the_alert_of_an_incident_is_valid_cap_without_personal_data(staff
     assert "Mengungsi: 100" in text(root, "cap:info/cap:description")
     assert text(root, "cap:info/cap:area/cap:circle") == "-2.33250,115.47120 10"
     assert "Paringin" in text(root, "cap:info/cap:area/cap:areaDesc")
+    assert text(root, "cap:info/cap:web") == "http://127.0.0.1:8000/transparansi"
     assert text(root, "cap:info/cap:area/cap:geocode/cap:value") == "63.11.06.2005"
     # The assessment changed the incident after its verification: an update of the first alert.
     assert text(root, "cap:msgType") == "Update"

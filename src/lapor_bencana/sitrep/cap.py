@@ -153,8 +153,9 @@ def alert_xml(source: AlertSource, *, sender: str, sender_name: str, zone: ZoneI
     return ET.tostring(alert, encoding="utf-8", xml_declaration=True)
 
 
-async def incident_alert(incident: Incident, *, sender: str, regency_name: str, zone: ZoneInfo) -> bytes:
-    """The alert for an incident as it stands, with its latest verified figures."""
+async def incident_alert(incident: Incident, *, sender: str, regency_name: str, zone: ZoneInfo, web: str) -> bytes:
+    """The alert for an incident as it stands, with its latest verified figures; ``web`` is the
+    public page with more (the transparency page: incident pages are for staff)."""
     village = incident.village or ""
     district = village.rsplit(".", 1)[0]
     names = await regions.names({village, district} if village else set())
@@ -166,7 +167,7 @@ async def incident_alert(incident: Incident, *, sender: str, regency_name: str, 
         area_names=tuple(filter(None, [names.get(village), names.get(district), regency_name])),
         figures=await assessments.latest_verified(incident.id),
     )
-    return alert_xml(source, sender=sender, sender_name=f"Dinas Sosial {regency_name}", zone=zone)
+    return alert_xml(source, sender=sender, sender_name=f"Dinas Sosial {regency_name}", zone=zone, web=web)
 
 
 def description(source: AlertSource) -> str:

@@ -81,7 +81,8 @@ async def cap_alert(request: Request, code: FromPath[str]) -> Response:
     incident = await _incident_or_404(code)
     state = request.app.state
     body = await cap.incident_alert(
-        incident, sender=state.settings.effective_cap_sender, regency_name=state.regency_name, zone=_zone(request)
+        incident, sender=state.settings.effective_cap_sender, regency_name=state.regency_name, zone=_zone(request),
+        web=f"{state.settings.base_url.rstrip('/')}/transparansi",
     )
     return Response(
         body,
