@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from e2e.helpers import serious_accessibility_violations, wait_for_service_worker_control
 
 
-@pytest.mark.parametrize("path", ["/", "/lapor"])
+@pytest.mark.parametrize("path", ["/", "/lapor", "/transparansi"])
 def test_page_loads_on_a_phone_without_errors_and_passes_axe(page: Page, demo_server, console_errors, path):
     response = page.goto(demo_server.base_url + path)
     assert response.status == 200

@@ -32,6 +32,8 @@ from lapor_bencana.regions.tables import Region
 from tests.accounts import Clock
 
 REGENCY = "63.11"
+# Fixtures of the reporting-out tests (a signed-in coordinator with seeded records).
+pytest_plugins = ["tests.sitrep_data"]
 
 
 @pytest.fixture(scope="session")

@@ -29,7 +29,7 @@ EXPECTED = {
 # Values for path parameters; a route with a new parameter name fails until it has one here.
 SAMPLES = {
     "code": "ZZZZZZZZ", "photo_id": "1", "locale": "id", "file_path": "css/app.css", "user_id": "1", "path": "x",
-    "report_id": "1", "assessment_id": "1", "delivery_id": "1", "warehouse_id": "1",
+    "report_id": "1", "assessment_id": "1", "delivery_id": "1", "warehouse_id": "1", "dataset": "laporan",
 }
 PARAMETER = re.compile(r"\{(\w+):\w+\}")
 
@@ -190,3 +190,14 @@ async def test_the_map_and_dashboard_are_for_staff_and_the_incidents_feed_is_pub
     sessionless = {path for app_route in app.routes for path in [app_route.path]
                    for handler in app_route.route_handlers if handler.opt.get("skip_session")}
     assert {"/api/v1/incidents", "/api/v1/incidents.geojson"} <= sessionless
+
+
+async def test_reporting_out_is_for_staff_and_the_transparency_page_for_everyone(app):
+    rules = {path: rule for method, path, rule in endpoints(app) if method == "GET"}
+    assert rules["/transparansi"] == "public"
+    staff_only = [
+        "/koordinator/ekspor", "/koordinator/ekspor/laporan", "/koordinator/laporan-situasi",
+        "/koordinator/laporan-situasi.pdf", "/koordinator/kejadian/ZZZZZZZZ/cap.xml",
+        "/koordinator/kejadian/ZZZZZZZZ/laporan-situasi", "/koordinator/kejadian/ZZZZZZZZ/laporan-situasi.pdf",
+    ]
+    assert {path: rules[path] for path in staff_only} == dict.fromkeys(staff_only, "staff")

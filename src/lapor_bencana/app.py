@@ -32,6 +32,7 @@ from lapor_bencana.overview import public as public_incidents
 from lapor_bencana.overview import routes as overview
 from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
+from lapor_bencana.sitrep import routes as sitrep_routes
 from lapor_bencana.storage import LocalBlobStore
 from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.volunteers import routes as volunteer_routes
@@ -118,6 +119,14 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             needs_routes.standards_page,
             needs_routes.save_standards_form,
             live.live_events,
+            sitrep_routes.export_page,
+            sitrep_routes.export_file,
+            sitrep_routes.cap_alert,
+            sitrep_routes.regency_situation,
+            sitrep_routes.regency_situation_pdf,
+            sitrep_routes.incident_situation,
+            sitrep_routes.incident_situation_pdf,
+            sitrep_routes.transparency_page,
             region_routes.village_options,
             account_routes.sign_in_page,
             account_routes.sign_in,

@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     # Where maps open when they have nothing to show ("latitude,longitude"), and how close.
     map_center: Annotated[tuple[float, float], NoDecode] = (-2.33, 115.55)
     map_zoom: int = Field(default=10, ge=1, le=18)
+    # Who CAP alerts name as their sender (CAP 1.2 §3.2.1: unique to the originator, no spaces,
+    # commas or "<&"); empty means the e-mail address of LAPOR_VAPID_SUBJECT, else the host.
+    cap_sender: str = Field(default="", pattern=r"^[^\s,<&]*$")
 
     @field_validator("database_url")
     @classmethod
@@ -140,6 +143,14 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'lapor.sqlite3'}"
+
+    @property
+    def effective_cap_sender(self) -> str:
+        if self.cap_sender:
+            return self.cap_sender
+        if self.vapid_subject.startswith("mailto:"):
+            return self.vapid_subject.removeprefix("mailto:")
+        return self.vapid_subject.removeprefix("https://")
 
     @cached_property
     def effective_secret_key(self) -> str:

@@ -1,0 +1,262 @@
+"""The situation report (laporan situasi) of one incident, or of the whole regency, for a day.
+
+It states the situation at the end of that day in the regency's time zone: the latest
+assessment verified by then, the needs those figures imply, what had been done, the aid
+delivered and the volunteers deployed up to then. The HTML page and the PDF are both drawn from
+:func:`incident_report` / :func:`regency_report`, so their figures cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date
+
+from lapor_bencana import audit, i18n, labels
+from lapor_bencana.hazards import get_hazard
+from lapor_bencana.i18n import N_
+from lapor_bencana.i18n import gettext as _
+from lapor_bencana.impact import COUNT_FIELDS, COUNT_LABELS
+from lapor_bencana.aid.panel import fulfilment_rows
+from lapor_bencana.incidents.assessments import NOTE_FIELDS
+from lapor_bencana.incidents.routes import needs_of
+from lapor_bencana.incidents.tables import Assessment, Incident, IncidentStatus
+from lapor_bencana.needs import words
+from lapor_bencana.needs.calculator import Fulfilment, NeedsResult
+from lapor_bencana.regions import service as regions
+from lapor_bencana.reports.tables import Report
+from lapor_bencana.sitrep import aid as sitrep_aid
+from lapor_bencana.sitrep import deployments as deployment_records
+from lapor_bencana.sitrep import figures as incident_figures
+from lapor_bencana.timeutil import now
+from lapor_bencana.volunteers.tables import CallForHelp
+
+# Chronology lines for the audit actions recorded on an incident; others show their action code.
+ACTION_LABELS = {
+    "incident.create": N_("Laporan diverifikasi, kejadian dibuat"),
+    "report.merge": N_("Laporan lain digabung ke kejadian ini"),
+    "incident.status": N_("Status kejadian diubah"),
+    "incident.update": N_("Pengaturan kejadian diubah"),
+    "call.create": N_("Panggilan relawan dikirim"),
+    "call.answer": N_("Relawan menjawab panggilan"),
+    "aid.deliver": N_("Bantuan disalurkan"),
+}
+# Assessments come into the chronology from their own timestamps (with who recorded them).
+ASSESSMENT_ACTIONS = {"assessment.create", "assessment.verify"}
+
+
+@dataclass(frozen=True)
+class Event:
+    at: datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    label: str
+    value: int
+
+    @property
+    def text(self) -> str:
+        return words.number(self.value)
+
+
+@dataclass
+class IncidentSection:
+    incident: Incident
+    hazard_label: str
+    place: str
+    figures: dict | None
+    impact: list[Figure]
+    notes: list[tuple[str, str]]
+    needs: NeedsResult | None
+    needs_problem: str | None
+    chronology: list[Event]
+    actions: list[str]
+    personnel: list[dict]
+    # Goods: need, delivered and still missing per item (personnel needs are in ``needs.personnel``).
+    goods: list[Fulfilment]
+    # The people the standards call for: (label, "10 orang").
+    personnel_needs: list[tuple[str, str]]
+    aid: list[sitrep_aid.DeliveryLine]
+    aid_totals: list[sitrep_aid.AidTotal]
+
+
+@dataclass
+class SituationReport:
+    day: date
+    generated_at: datetime
+    regency_name: str
+    zone: ZoneInfo
+    sections: list[IncidentSection]
+    # Only for the regency report: the impact added over its incidents.
+    totals: list[Figure] | None = None
+
+    @property
+    def aid_totals(self) -> list[sitrep_aid.AidTotal]:
+        return sitrep_aid.totals(line for section in self.sections for line in section.aid)
+
+    @property
+    def is_regency(self) -> bool:
+        return self.totals is not None
+
+    @property
+    def day_text(self) -> str:
+        return day_text(self.day)
+
+    @property
+    def personnel_count(self) -> int:
+        return sum(len(section.personnel) for section in self.sections)
+
+
+def day_text(day: date) -> str:
+    return format_date(day, "d MMMM yyyy", locale=i18n.current_locale.get())
+
+
+def end_of_day(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+
+
+def start_of_day(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def impact_lines(figures: dict | None) -> list[Figure]:
+    """The counts that are known, in the fixed order of the assessment form."""
+    if not figures:
+        return []
+    return [Figure(name, _(COUNT_LABELS[name]), figures[name]) for name in COUNT_FIELDS if figures.get(name) is not None]
+
+
+async def incident_report(incident: Incident, day: date, *, zone: ZoneInfo, regency_name: str) -> SituationReport:
+    section = await _section(incident, day, zone)
+    return SituationReport(day=day, generated_at=now(), regency_name=regency_name, zone=zone, sections=[section])
+
+
+async def regency_report(day: date, *, zone: ZoneInfo, regency_name: str) -> SituationReport:
+    """Every verified incident that had begun by the end of the day and was not closed before it."""
+    incidents = await (
+        Incident.objects()
+        .where(
+            (Incident.status != IncidentStatus.DILAPORKAN)
+            & (Incident.occurred_at < end_of_day(day, zone))
+            & (Incident.closed_at.is_null() | (Incident.closed_at >= start_of_day(day, zone)))
+        )
+        .order_by(Incident.occurred_at)
+        .run()
+    )
+    sections = [await _section(incident, day, zone) for incident in incidents]
+    totals = incident_figures.totals([section.figures for section in sections if section.figures])
+    return SituationReport(
+        day=day,
+        generated_at=now(),
+        regency_name=regency_name,
+        zone=zone,
+        sections=sections,
+        totals=[Figure(name, _(COUNT_LABELS[name]), value) for name, value in totals.items() if value is not None],
+    )
+
+
+async def _section(incident: Incident, day: date, zone: ZoneInfo) -> IncidentSection:
+    until = end_of_day(day, zone)
+    figures = (await incident_figures.latest_verified([incident.id], until=until)).get(incident.id)
+    needs, needs_problem = await needs_of(incident, figures)
+    personnel = deployment_records.as_of(await deployment_records.deployments(incident_ids=[incident.id]), until)
+    hazard = get_hazard(incident.hazard)
+    deliveries = await sitrep_aid.deliveries_until(incident.id, day)
+    aid_totals = sitrep_aid.totals(deliveries)
+    goods = fulfilment_rows(needs, {row.item_code: row.quantity for row in aid_totals}, [asdict(row) for row in deliveries])
+    return IncidentSection(
+        incident=incident,
+        hazard_label=_(hazard.label) if hazard else incident.hazard,
+        place=await _place(incident.village),
+        figures=figures,
+        impact=impact_lines(figures),
+        notes=[(_(label), figures[name]) for name, label in NOTE_FIELDS.items() if figures and figures.get(name)],
+        needs=needs,
+        needs_problem=needs_problem,
+        chronology=await chronology(incident, until),
+        actions=await _actions(incident.id, until, personnel) + [_("%(n)s penyaluran bantuan dicatat", n=len(deliveries))],
+        personnel=personnel,
+        goods=goods,
+        personnel_needs=[(line.label, words.amount(line.unit, line.quantity)) for line in needs.personnel] if needs else [],
+        aid=deliveries,
+        aid_totals=aid_totals,
+    )
+
+
+async def _place(village_code: str | None) -> str:
+    if not village_code:
+        return ""
+    district_code = village_code.rsplit(".", 1)[0]
+    names = await regions.names({village_code, district_code})
+    return ", ".join(filter(None, [names.get(village_code), _("Kec.") + " " + names[district_code] if district_code in names else ""]))
+
+
+async def chronology(incident: Incident, until: datetime) -> list[Event]:
+    """What happened, oldest first: the event itself, the reports, assessments and audited actions."""
+    events = [Event(incident.occurred_at, _("Kejadian terjadi"))]
+    reports = await (
+        Report.select(Report.code, Report.source, Report.received_at)
+        .where((Report.incident == incident.id) & (Report.received_at < until))
+        .run()
+    )
+    events += [
+        Event(row["received_at"], _("Laporan %(code)s diterima (%(source)s)", code=_format_code(row["code"]), source=_(labels.REPORT_SOURCE[row["source"]])))
+        for row in reports
+    ]
+    assessments = await (
+        Assessment.select(
+            Assessment.recorded_at, Assessment.verified_at, Assessment.recorded_by.full_name.as_alias("recorded_by_name")
+        )
+        .where((Assessment.incident == incident.id) & (Assessment.recorded_at < until))
+        .run()
+    )
+    for row in assessments:
+        events.append(Event(row["recorded_at"], _("Kaji cepat dicatat oleh %(name)s", name=row["recorded_by_name"] or _("petugas"))))
+        if row["verified_at"] and row["verified_at"] < until:
+            events.append(Event(row["verified_at"], _("Kaji cepat diverifikasi")))
+    for entry in await audit.history("incident", incident.id):
+        if entry.occurred_at < until and entry.action not in ASSESSMENT_ACTIONS:
+            events.append(Event(entry.occurred_at, _audit_text(entry)))
+    return sorted(events, key=lambda event: event.at)
+
+
+def _audit_text(entry: audit.HistoryEntry) -> str:
+    label = ACTION_LABELS.get(entry.action)
+    text = _(label) if label else entry.action
+    status = (entry.after or {}).get("status")
+    if entry.action == "incident.status" and status in labels.INCIDENT_STATUS:
+        text = _("Status kejadian menjadi %(status)s", status=_(labels.INCIDENT_STATUS[status]))
+    return f"{text} ({entry.actor.name})"
+
+
+def _format_code(code: str) -> str:
+    return f"{code[:4]}-{code[4:]}"
+
+
+async def _actions(incident_id: int, until: datetime, personnel: list[dict]) -> list[str]:
+    """The response so far, counted: what a reader of a situation report looks for first."""
+    reports = await Report.count().where((Report.incident == incident_id) & (Report.received_at < until)).run()
+    assessments = await Assessment.count().where(
+        (Assessment.incident == incident_id) & (Assessment.recorded_at < until)
+    ).run()
+    calls = await CallForHelp.count().where((CallForHelp.incident == incident_id) & (CallForHelp.created_at < until)).run()
+    arrived = [row for row in personnel if row["arrived_at"] is not None]
+    return [
+        _("%(n)s laporan masuk dan ditangani", n=reports),
+        _("%(n)s kaji cepat dilakukan", n=assessments),
+        _("%(n)s panggilan relawan dikirim", n=calls),
+        _("%(n)s relawan bersedia atau bertugas, %(arrived)s tiba di lokasi", n=len(personnel), arrived=len(arrived)),
+    ]
+
+
+def parse_day(text: str | None, zone: ZoneInfo) -> date:
+    """The day asked for, or today in the regency; a malformed date is an error for the caller."""
+    if not text:
+        return now().astimezone(zone).date()
+    return date.fromisoformat(text)
+
