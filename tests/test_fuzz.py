@@ -26,6 +26,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from e2e.helpers import LiveServer
+from tests.accounts import CSRF_INPUT
 from tests.conftest import ENGINES, _run_ddl, _truncate_statement
 
 EXAMPLES = int(os.environ.get("LAPOR_FUZZ_EXAMPLES", "50"))
@@ -36,9 +37,25 @@ OPERATIONS = [
     "GET /api/v1/push/public-key",
     "GET /api/v1/incidents",
     "GET /api/v1/incidents.geojson",
+    "POST /api/v1/push/subscriptions",
+    "DELETE /api/v1/push/subscriptions",
 ]
+# Storing a browser's push subscription is for a signed-in volunteer, sent with the page's CSRF token.
+SIGNED_IN_OPERATIONS = {"POST /api/v1/push/subscriptions", "DELETE /api/v1/push/subscriptions"}
+VOLUNTEER = ("fuzz-relawan", "rahasia-relawan-123")
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 KNOWN_KEY = "fuzz-known-report"
+
+
+def volunteer_session(server: LiveServer) -> tuple[dict[str, str], dict[str, str]]:
+    """Cookies and headers of a volunteer signed in through the sign-in page."""
+    server.lapor("user", "create", "--role", "relawan", "--username", VOLUNTEER[0], "--password", VOLUNTEER[1])
+    with httpx.Client(base_url=server.base_url) as browser:
+        token = CSRF_INPUT.search(browser.get("/masuk").text).group(1)
+        signed_in = browser.post("/masuk", data={"_csrf_token": token, "identifier": VOLUNTEER[0], "password": VOLUNTEER[1]})
+        assert signed_in.status_code in (200, 303), signed_in.text
+        cookies = dict(browser.cookies)
+    return cookies, {"x-csrftoken": cookies["csrftoken"]}
 
 
 @pytest.fixture(scope="module", params=ENGINES)
@@ -61,14 +78,14 @@ def fuzz_server(request, tmp_path_factory) -> Iterator[tuple[LiveServer, str]]:
             headers={"Idempotency-Key": KNOWN_KEY},
         )
         assert created.status_code == 201, created.text
-        yield server, created.json()["code"]
+        yield server, created.json()["code"], volunteer_session(server)
     finally:
         server.stop()
 
 
 @pytest.fixture(scope="module")
 def api_schema(fuzz_server):
-    server, _code = fuzz_server
+    server = fuzz_server[0]
     return schemathesis.openapi.from_url(f"{server.base_url}/schema/openapi.json")
 
 
@@ -84,7 +101,7 @@ CASES = [(label, mode) for label in OPERATIONS for mode in GenerationMode if lab
 
 @pytest.mark.parametrize(("label", "mode"), CASES)
 def test_fuzzed_requests_get_no_server_error_and_only_documented_answers(api_schema, fuzz_server, label, mode):
-    server, known_code = fuzz_server
+    server, known_code, (cookies, headers) = fuzz_server
     method, path = label.split(" ")
     operation = api_schema[path][method]
     fixed = {}
@@ -101,7 +118,8 @@ def test_fuzzed_requests_get_no_server_error_and_only_documented_answers(api_sch
     )
     @given(case=operation.as_strategy(generation_mode=mode, **fixed))
     def check(case) -> None:
-        response = case.call(base_url=server.base_url, timeout=30)
+        signed_in = {"cookies": cookies, "headers": headers} if label in SIGNED_IN_OPERATIONS else {}
+        response = case.call(base_url=server.base_url, timeout=30, **signed_in)
         case.validate_response(response, checks=CHECKS)
 
     try:

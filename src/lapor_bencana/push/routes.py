@@ -6,6 +6,7 @@ from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.push import schema
 from lapor_bencana.push.subscriptions import SubscriptionError, remove_subscription, save_subscription
 from lapor_bencana.push.vapid import keys_from_text
 from lapor_bencana.web.access import SIGNED_IN, current_user
@@ -54,6 +55,8 @@ def _refused(error: SubscriptionError) -> Response:
     ),
     request_max_body_size=MAX_SUBSCRIPTION_BODY,
     status_code=HTTP_201_CREATED,
+    responses=schema.STORE_RESPONSES,
+    operation_class=schema.StoreSubscriptionOperation,
 )
 async def store_subscription(request: Request) -> Response:
     try:
@@ -81,6 +84,8 @@ async def store_subscription(request: Request) -> Response:
     request_max_body_size=MAX_SUBSCRIPTION_BODY,
     # Litestar refuses a declared 204 on a handler that may also answer with a body (404, 422).
     status_code=HTTP_200_OK,
+    responses=schema.REMOVE_RESPONSES,
+    operation_class=schema.RemoveSubscriptionOperation,
 )
 async def delete_subscription(request: Request) -> Response:
     try:

@@ -101,34 +101,34 @@ class PhotoCount:
     photos: int
 
 
-def _spec(container: type, description: str) -> ResponseSpec:
+def spec(container: type, description: str) -> ResponseSpec:
     return ResponseSpec(data_container=container, description=description, generate_examples=False)
 
 
 # Answers every JSON operation may give when something is wrong outside the request itself.
 UNAVAILABLE = {
-    429: _spec(ErrorDetail, "Too many reports from this address in a minute (public writes only)"),
-    503: _spec(ErrorDetail, "The database is unavailable; nothing was stored. Retry after Retry-After seconds"),
+    429: spec(ErrorDetail, "Too many reports from this address in a minute (public writes only)"),
+    503: spec(ErrorDetail, "The database is unavailable; nothing was stored. Retry after Retry-After seconds"),
 }
 CREATE_RESPONSES = {
-    201: _spec(PublicReport, "Stored"),
-    200: _spec(PublicReport, "Stored before under the same Idempotency-Key"),
-    400: _spec(ErrorDetail, "The body is not a JSON object"),
-    413: _spec(ErrorDetail, "The body is over 64 KB"),
-    422: _spec(FieldErrors, "Messages in Indonesian per field (or for the Idempotency-Key header)"),
+    201: spec(PublicReport, "Stored"),
+    200: spec(PublicReport, "Stored before under the same Idempotency-Key"),
+    400: spec(ErrorDetail, "The body is not a JSON object"),
+    413: spec(ErrorDetail, "The body is over 64 KB"),
+    422: spec(FieldErrors, "Messages in Indonesian per field (or for the Idempotency-Key header)"),
     **UNAVAILABLE,
 }
 STATUS_RESPONSES = {
-    200: _spec(PublicReport, "The report's public status"),
-    404: _spec(ErrorDetail, "No report has this code"),
+    200: spec(PublicReport, "The report's public status"),
+    404: spec(ErrorDetail, "No report has this code"),
     503: UNAVAILABLE[503],
 }
 PHOTO_RESPONSES = {
-    201: _spec(PhotoCount, "Stored (or already there); the report's number of photos"),
-    400: _spec(ErrorDetail, "The body is not a readable form"),
-    404: _spec(ErrorDetail, "No such report, or the Idempotency-Key is not the report's own"),
-    413: _spec(ErrorDetail, "The upload is over 10 MB"),
-    422: _spec(FieldErrors, "Not a usable photo, or the report has five already"),
+    201: spec(PhotoCount, "Stored (or already there); the report's number of photos"),
+    400: spec(ErrorDetail, "The body is not a readable form"),
+    404: spec(ErrorDetail, "No such report, or the Idempotency-Key is not the report's own"),
+    413: spec(ErrorDetail, "The upload is over 10 MB"),
+    422: spec(FieldErrors, "Not a usable photo, or the report has five already"),
     **UNAVAILABLE,
 }
 
