@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
@@ -28,6 +29,8 @@ from lapor_bencana.incidents import routes as desk
 from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
 from lapor_bencana.storage import LocalBlobStore
+from lapor_bencana.volunteers import calls
+from lapor_bencana.volunteers import routes as call_routes
 from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.web import access, health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
@@ -55,7 +58,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.start(engine)
         try:
-            async with push_worker.embedded(settings):
+            announce = partial(calls.announce_deliveries, publish=partial(live.publish_to, app))
+            async with push_worker.embedded(settings, on_calls_finished=announce):
                 yield
         finally:
             await database.stop(engine)
@@ -114,6 +118,9 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             account_management.change_account_role,
             account_management.reset_account_password,
             push_routes.public_key,
+            call_routes.send_call,
+            call_routes.field_incident,
+            call_routes.answer_call,
             static_files,
         ],
         guards=[access.guard],

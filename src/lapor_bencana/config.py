@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     push_lease_s: float = Field(default=120.0, gt=0)
     push_poll_s: float = Field(default=1.0, gt=0)
     push_retry_base_s: float = Field(default=10.0, gt=0)
+    # Tell the field officers (petugas) of a kecamatan by push of each new report there.
+    notify_officers_of_reports: bool = True
 
     @field_validator("database_url")
     @classmethod
