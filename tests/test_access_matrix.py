@@ -180,3 +180,11 @@ async def test_an_htmx_fragment_asks_for_sign_in_by_reloading_the_whole_page(cli
 async def test_a_boosted_navigation_is_redirected_like_a_page(client):
     response = await client.get("/koordinator", headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert (response.status_code, response.headers["location"]) == (303, "/masuk?next=/koordinator")
+
+
+async def test_calls_for_help_are_sent_by_staff_and_answered_by_field_accounts(app):
+    assert {
+        ("POST", "/koordinator/kejadian/ZZZZZZZZ/panggilan", "staff"),
+        ("GET", "/kejadian/ZZZZZZZZ", "field"),
+        ("POST", "/kejadian/ZZZZZZZZ/jawab", "field"),
+    } <= set(endpoints(app))
