@@ -30,7 +30,7 @@ from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
 from lapor_bencana.storage import LocalBlobStore
 from lapor_bencana.volunteers import calls
-from lapor_bencana.volunteers import routes as call_routes
+from lapor_bencana.volunteers import call_routes
 from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.web import access, health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
