@@ -83,3 +83,63 @@ function networkFirst(request, url, event) {
     return caches.match(request, { ignoreVary: true }).then(function (cached) { return cached || fromNetwork.catch(fallback); });
   })]);
 }
+
+// --- Notifications -------------------------------------------------------------------------
+// The server sends {title, body, url: "/kejadian/CODE", tag: "kejadian-CODE", kind: "call" | "report",
+// call}. The worker has no translations: the few words it adds itself are in Indonesian.
+var NOTIFICATION_FALLBACK_URL = "/relawan";
+
+self.addEventListener("push", function (event) {
+  var shown = notificationFor(event.data);
+  event.waitUntil(self.registration.showNotification(shown.title, shown.options));
+});
+
+function notificationFor(data) {
+  var message = null;
+  try {
+    message = data ? data.json() : null;
+  } catch (malformed) {
+    message = null;
+  }
+  var options = { icon: self.LAPOR.notification.icon, badge: self.LAPOR.notification.badge,
+    data: { url: NOTIFICATION_FALLBACK_URL } };
+  if (!message || typeof message !== "object" || typeof message.title !== "string" || !message.title) {
+    // Something arrived but cannot be read: say so rather than show nothing (which browsers punish).
+    options.body = "Ada kabar baru. Buka aplikasi untuk melihatnya.";
+    return { title: "Lapor Bencana", options: options };
+  }
+  options.body = typeof message.body === "string" ? message.body : "";
+  options.data = { url: isOwnPath(message.url) ? message.url : NOTIFICATION_FALLBACK_URL, kind: message.kind,
+    call: typeof message.call === "number" ? message.call : null };
+  if (typeof message.tag === "string" && message.tag) {
+    // A newer message about the same incident replaces the older one, and still alerts.
+    options.tag = message.tag;
+    options.renotify = true;
+  }
+  if (message.kind === "call") {
+    options.requireInteraction = true;
+    options.actions = [{ action: "berangkat", title: "Saya berangkat" }, { action: "lihat", title: "Lihat" }];
+  }
+  return { title: message.title, options: options };
+}
+
+// Only a path on this site: a message must never open some other address.
+function isOwnPath(url) {
+  return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" && url.charAt(1) !== "\\";
+}
+
+self.addEventListener("notificationclick", function (event) {
+  event.notification.close();
+  var url = (event.notification.data && event.notification.data.url) || NOTIFICATION_FALLBACK_URL;
+  if (event.action === "berangkat") url += (url.indexOf("?") < 0 ? "?" : "&") + "jawab=berangkat";
+  event.waitUntil(focusOrOpen(new URL(url, self.location.origin).href));
+});
+
+function focusOrOpen(href) {
+  return self.clients.matchAll({ type: "window", includeUncontrolled: true }).then(function (windows) {
+    for (var i = 0; i < windows.length; i++) {
+      if (windows[i].url === href && "focus" in windows[i]) return windows[i].focus();
+    }
+    return self.clients.openWindow(href);
+  });
+}

@@ -1,3 +1,4 @@
+import json
 import io
 
 from PIL import Image
@@ -46,3 +47,20 @@ def test_maskable_icon_keeps_its_mark_inside_the_safe_zone():
         for y in range(size):
             if (x - size / 2) ** 2 + (y - size / 2) ** 2 > (0.4 * size) ** 2:
                 assert image.getpixel((x, y)) == background
+
+
+async def test_the_worker_knows_the_notification_icons_and_they_are_served(client):
+    body = (await client.get("/sw.js")).text
+    config = json.loads(body.split("\n", 1)[0].removeprefix("self.LAPOR = ").removesuffix(";"))
+    assert set(config["notification"]) == {"icon", "badge"}
+    for url in config["notification"].values():
+        assert (await client.get(url)).status_code == 200
+    assert 'addEventListener("push"' in body and 'addEventListener("notificationclick"' in body
+
+
+def test_the_notification_badge_is_a_white_mark_on_transparency():
+    # Android draws only the badge's alpha channel; colour would be lost and look wrong elsewhere.
+    image = Image.open(STATIC_DIR / "icons" / "badge-96.png").convert("RGBA")
+    alphas = [a for _r, _g, _b, a in image.getdata()]
+    assert min(alphas) == 0 and max(alphas) == 255
+    assert all((r, g, b) == (255, 255, 255) for r, g, b, a in image.getdata() if a > 0)

@@ -29,9 +29,9 @@ from lapor_bencana.incidents import routes as desk
 from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
 from lapor_bencana.storage import LocalBlobStore
-from lapor_bencana.volunteers import calls
-from lapor_bencana.volunteers import call_routes
 from lapor_bencana.timeutil import zone_for_region
+from lapor_bencana.volunteers import call_routes, calls
+from lapor_bencana.volunteers import routes as volunteer_routes
 from lapor_bencana.web import access, health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
@@ -106,7 +106,9 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             account_routes.sign_out,
             account_routes.register_page,
             account_routes.register,
-            account_routes.own_account,
+            volunteer_routes.volunteer_page,
+            volunteer_routes.save_profile,
+            volunteer_routes.device_list,
             account_routes.change_password_page,
             account_routes.change_password,
             account_management.account_list,
@@ -118,6 +120,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             account_management.change_account_role,
             account_management.reset_account_password,
             push_routes.public_key,
+            push_routes.store_subscription,
+            push_routes.delete_subscription,
             call_routes.send_call,
             call_routes.field_incident,
             call_routes.answer_call,

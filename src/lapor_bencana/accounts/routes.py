@@ -12,7 +12,7 @@ from lapor_bencana.accounts import service, sessions, signin
 from lapor_bencana.accounts.service import AccountError
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.web.access import OWN_PASSWORD, PASSWORD_PATH, PUBLIC, SIGN_IN_PATH, SIGNED_IN, current_user, home_of
+from lapor_bencana.web.access import OWN_PASSWORD, PASSWORD_PATH, PUBLIC, SIGN_IN_PATH, current_user, home_of
 from lapor_bencana.web.pages import safe_next
 
 
@@ -99,11 +99,6 @@ async def register(request: Request) -> Template | Redirect:
         return _register_page(kept, {error.field: str(error)}, status_code=422)
     sessions.begin(request, user.id)
     return Redirect(home_of(user), status_code=303)
-
-
-@get("/relawan", opt={"access": SIGNED_IN}, include_in_schema=False)
-async def own_account(request: Request) -> Template:
-    return Template("pages/own_account.html", context={"account": current_user(request)})
 
 
 def _password_page(errors: dict[str, str], changed: bool = False, status_code: int = 200) -> Template:

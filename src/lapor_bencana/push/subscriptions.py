@@ -9,6 +9,7 @@ from __future__ import annotations
 import binascii
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
@@ -58,6 +59,19 @@ async def remove_subscription(user_id: int, endpoint: str) -> bool:
         return False
     await outbox.forget_subscriptions([row["id"] for row in rows])
     return True
+
+
+async def devices_of(user_id: int) -> list[dict]:
+    """The user's subscriptions, newest first, each with the push service's host to name it by."""
+    rows = await (
+        PushSubscription.select(PushSubscription.endpoint, PushSubscription.created_at, PushSubscription.last_success_at)
+        .where(PushSubscription.user == user_id)
+        .order_by(PushSubscription.created_at, ascending=False)
+        .run()
+    )
+    for row in rows:
+        row["service"] = urlsplit(row["endpoint"]).hostname or ""
+    return rows
 
 
 def _validated(data: object, policy: EndpointPolicy) -> tuple[str, str, str]:

@@ -66,6 +66,8 @@ SHELL_STATIC = (
 )
 # Loaded into the worker itself (it sends queued reports with the same code as the pages).
 WORKER_SCRIPTS = ("js/report-delivery.js", "js/report-queue.js")
+# The badge is the small monochrome mark in the status bar: only its transparency counts.
+NOTIFICATION_ICONS = {"icon": "icons/icon-192.png", "badge": "icons/badge-96.png"}
 
 
 def worker_preamble(district_codes: list[str], release: str) -> str:
@@ -75,9 +77,10 @@ def worker_preamble(district_codes: list[str], release: str) -> str:
         *(f"/wilayah/desa?kecamatan={code}" for code in district_codes),
     ]
     scripts = [static_url(path) for path in WORKER_SCRIPTS]
+    notification = {name: static_url(path) for name, path in NOTIFICATION_ICONS.items()}
     worker_source = (SERVICE_WORKER_DIR / "sw.js").read_text()
-    version = hashlib.sha256(json.dumps([precache, release, worker_source]).encode()).hexdigest()[:12]
-    config = {"version": version, "precache": precache, "scripts": scripts}
+    version = hashlib.sha256(json.dumps([precache, release, notification, worker_source]).encode()).hexdigest()[:12]
+    config = {"version": version, "precache": precache, "scripts": scripts, "notification": notification}
     return f"self.LAPOR = {json.dumps(config)};\n{worker_source}"
 
 
