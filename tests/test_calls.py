@@ -238,3 +238,11 @@ async def test_a_failing_outbox_never_breaks_the_report(app, monkeypatch):
     monkeypatch.setattr(outbox, "enqueue_for_users", broken)
     report = {"id": 7, "code": "QW12ER34", "hazard": "banjir", "village": "63.11.06.2005", "reporter": None}
     assert await calls.tell_officers_of_report(report) == 0
+
+
+async def test_a_large_call_is_stored_in_slices(coordinator, monkeypatch):
+    ids = [await volunteer(f"relawan_{n}", district="63.11.06") for n in range(5)]
+    monkeypatch.setattr(outbox, "CHUNK", 2)
+    sent = await calls.create_call(await flood(), request(), coordinator)
+    assert sent.targets == 5
+    assert sorted(r["user"] for r in await CallRecipient.select(CallRecipient.user)) == sorted(ids)

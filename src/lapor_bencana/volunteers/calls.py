@@ -132,9 +132,11 @@ async def create_call(incident: Incident, request: CallRequest, ctx: Context) ->
             created_by=ctx.actor.id,
         )
         await call.save().run()
-        if targets:
+        # In slices: one statement's parameters are limited (SQLite 32,766, PostgreSQL 32,767).
+        for start in range(0, len(targets), outbox.CHUNK):
+            chunk = targets[start : start + outbox.CHUNK]
             await CallRecipient.insert(
-                *(CallRecipient(call=call.id, user=t.user_id, distance_km=t.distance_km) for t in targets)
+                *(CallRecipient(call=call.id, user=t.user_id, distance_km=t.distance_km) for t in chunk)
             ).run()
         messages = 0
         # The distance in the message differs per volunteer: one message per distance in whole km.
