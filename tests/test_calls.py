@@ -1,12 +1,15 @@
 """Calls for help as plain functions: what is stored and queued, answers moving along, officers told
 of new reports. Who is targeted (radius, skill, availability, approval) is in test_targeting.py."""
 
+import asyncio
 import json
 
+import asyncpg
 import pytest
 from tests.push_helpers import fast, subscribed
 from tests.test_targeting import volunteer
 
+from lapor_bencana import live
 from lapor_bencana.accounts.tables import Role, User
 from lapor_bencana.audit.tables import AuditEvent
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
@@ -246,3 +249,16 @@ async def test_a_large_call_is_stored_in_slices(coordinator, monkeypatch):
     sent = await calls.create_call(await flood(), request(), coordinator)
     assert sent.targets == 5
     assert sorted(r["user"] for r in await CallRecipient.select(CallRecipient.user)) == sorted(ids)
+
+
+async def test_a_separate_worker_process_announces_through_postgresql(app, database_url):
+    if not database_url.startswith("postgres"):
+        pytest.skip("with SQLite the app's own process is the only one")
+    received: asyncio.Queue = asyncio.Queue()
+    listener = await asyncpg.connect(database_url)
+    try:
+        await listener.add_listener(live.CHANNEL, lambda *args: received.put_nowait(args[-1]))
+        await live.publish_through_database("incident-changed", incident=5)
+        assert json.loads(await asyncio.wait_for(received.get(), 5)) == {"event": "incident-changed", "incident": 5}
+    finally:
+        await listener.close()
