@@ -13,7 +13,9 @@ core. Each round measures these phases in the order A B C D D C B A, half of the
 - `GET /healthz` (one `SELECT 1`): the baseline;
 - `POST /api/v1/reports` with a small valid body and a new Idempotency-Key per request;
 - `GET /api/v1/reports/{code}` of the reports just created (the report list page does not exist yet);
-- `GET /` (the home page, Jinja).
+- `GET /` (the home page, Jinja);
+- `GET /koordinator` signed in as a coordinator: the triage queue, 50 rows of the reports just
+  created, with the open incidents beside it.
 
 Rates are medians over the rounds, and each is also given as the median of its per-round ratio to
 /healthz in the same round, because the machine is shared and absolute figures drift. The client's
@@ -27,8 +29,11 @@ import asyncio
 import itertools
 import json
 import os
+import re
 import sys
 import uuid
+
+import aiohttp
 
 from harness import (
     REPORT,
@@ -46,10 +51,24 @@ ROUNDS = int(os.environ.get("BENCH_ROUNDS", "7"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "4"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "32"))
 TARGET = 0.4
-PHASES = ("healthz", "ingest", "status", "home")
+PHASES = ("healthz", "ingest", "status", "home", "desk")
+COORDINATOR = ("bench-koordinator", "bench-password-123")
 
 
-async def one_round(server: LiveServer, codes: list[str], seconds: float) -> dict[str, Phase]:
+async def coordinator_cookies(server: LiveServer) -> str:
+    """Signs in once, as a coordinator would in the browser; the desk phase sends these cookies."""
+    # unsafe=True: aiohttp keeps no cookies of an IP-address host otherwise.
+    async with aiohttp.ClientSession(server.base_url, cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        async with session.get("/masuk") as page:
+            token = re.search(r'name="_csrf_token" value="([^"]+)"', await page.text()).group(1)
+        form = {"_csrf_token": token, "identifier": COORDINATOR[0], "password": COORDINATOR[1]}
+        async with session.post("/masuk", data=form, allow_redirects=False) as answer:
+            if answer.status != 303:
+                raise RuntimeError(f"bench sign-in failed: {answer.status}")
+        return "; ".join(f"{cookie.key}={cookie.value}" for cookie in session.cookie_jar)
+
+
+async def one_round(server: LiveServer, codes: list[str], seconds: float, cookies: str) -> dict[str, Phase]:
     run = uuid.uuid4().hex[:8]
     # Shared by both halves of the round, so that no key is ever sent twice.
     numbers = itertools.count()
@@ -79,7 +98,14 @@ async def one_round(server: LiveServer, codes: list[str], seconds: float) -> dic
             await response.read()
             return response.status
 
-    requests = {"healthz": healthz, "ingest": ingest, "status": status, "home": home}
+    async def desk(session, _n):
+        async with session.get("/koordinator", headers={"Cookie": cookies}) as response:
+            page = await response.read()
+            if response.status == 200 and page.count(b"data-report-code=") != 50:
+                return "not 50 rows"
+            return response.status
+
+    requests = {"healthz": healthz, "ingest": ingest, "status": status, "home": home, "desk": desk}
     # A B C D D C B A, each for half the time: other work on the machine that grows or fades during
     # the round weighs on every phase alike.
     first = {name: await closed_loop(server, name, requests[name], CONCURRENCY, seconds / 2) for name in PHASES}
@@ -90,11 +116,13 @@ async def one_round(server: LiveServer, codes: list[str], seconds: float) -> dic
 def measure(engine: str) -> list[dict[str, Phase]]:
     with running_server(engine) as (server, _url):
         codes: list[str] = []
-        # Warm-up: imports, template compilation, the first connections.
-        asyncio.run(one_round(server, codes, seconds=1.0))
+        server.lapor("user", "create", "--role", "koordinator", "--username", COORDINATOR[0], "--password", COORDINATOR[1])
+        cookies = asyncio.run(coordinator_cookies(server))
+        # Warm-up: imports, template compilation, the first connections, 50 reports at least.
+        asyncio.run(one_round(server, codes, 1.0, cookies))
         rounds = []
         for number in range(ROUNDS):
-            result = asyncio.run(one_round(server, codes, SECONDS))
+            result = asyncio.run(one_round(server, codes, SECONDS, cookies))
             rounds.append(result)
             print(
                 f"{engine} round {number + 1}: "
@@ -107,7 +135,7 @@ def measure(engine: str) -> list[dict[str, Phase]]:
 
 
 def bad_answers(rounds: list[dict[str, Phase]]) -> dict[str, dict]:
-    expected = {"healthz": {200}, "ingest": {201}, "status": {200}, "home": {200}}
+    expected = {"healthz": {200}, "ingest": {201}, "status": {200}, "home": {200}, "desk": {200}}
     problems: dict[str, dict] = {}
     for result in rounds:
         for name, phase in result.items():
@@ -132,6 +160,7 @@ def markdown(results: dict[str, list[dict[str, Phase]]]) -> str:
         "ingest": "`POST /api/v1/reports`",
         "status": "`GET /api/v1/reports/{code}`",
         "home": "`GET /`",
+        "desk": "`GET /koordinator` (50 rows, signed in)",
     }
     for engine, rounds in results.items():
         for name in PHASES:

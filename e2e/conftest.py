@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import ConsoleMessage, Page
 
-from e2e.helpers import LiveServer
+from e2e.helpers import POSTGRES_URL, LiveServer, fresh_postgres_database
 
 CHROMIUM = os.environ.get("LAPOR_CHROMIUM", "/usr/bin/chromium")
 PHONE = {"width": 360, "height": 640}
@@ -43,14 +44,22 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session")
 def demo_server(tmp_path_factory) -> Iterator[LiveServer]:
-    """One server with Balangan's demo data, shared by tests that only read."""
-    server = LiveServer(tmp_path_factory.mktemp("demo-server"))
-    server.lapor("db", "migrate")
-    server.lapor("regions", "import")
-    server.lapor("demo", "seed")
-    server.start()
-    yield server
-    server.stop()
+    """One server with Balangan's demo data, shared by the tests. With PostgreSQL configured (CI)
+    it is the scaled-out shape — two processes on PostgreSQL — so that every browser flow runs on
+    both engines across the suite: the tests with a server of their own use SQLite."""
+    data_dir = tmp_path_factory.mktemp("demo-server")
+    with contextlib.ExitStack() as stack:
+        if POSTGRES_URL:
+            url = stack.enter_context(fresh_postgres_database("demo"))
+            server = LiveServer(data_dir, extra_env={"LAPOR_DATABASE_URL": url}, workers=2)
+        else:
+            server = LiveServer(data_dir)
+        server.lapor("db", "migrate")
+        server.lapor("regions", "import")
+        server.lapor("demo", "seed")
+        server.start()
+        stack.callback(server.stop)
+        yield server
 
 
 @pytest.fixture

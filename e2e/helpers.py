@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import os
+import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
 
 from playwright.sync_api import Page
 
 E2E_DIR = Path(__file__).resolve().parent
 AXE_SOURCE = (E2E_DIR / "vendor" / "axe-core-4.14.1.min.js").read_text()
 LAPOR = [sys.executable, "-m", "lapor_bencana"]
+# Set in CI: servers shared by many tests then run on PostgreSQL with two processes.
+POSTGRES_URL = os.environ.get("LAPOR_TEST_POSTGRES_URL", "")
 
 
 def free_port() -> int:
@@ -94,6 +105,54 @@ class LiveServer:
 
     def log(self) -> str:
         return self.log_path.read_text() if self.log_path.exists() else ""
+
+    def query(self, sql: str, *params) -> list[tuple]:
+        """Rows of ``sql`` (``?`` placeholders) from this server's database, SQLite or PostgreSQL."""
+        url = self.env["LAPOR_DATABASE_URL"]
+        if not url:
+            with contextlib.closing(sqlite3.connect(self.data_dir / "lapor.sqlite3")) as db:
+                return db.execute(sql, params).fetchall()
+        numbered = iter(range(1, 1000))
+        postgres_sql = re.sub(r"\?", lambda _: f"${next(numbered)}", sql)
+
+        async def fetch() -> list[tuple]:
+            connection = await asyncpg.connect(url)
+            try:
+                return [tuple(row) for row in await connection.fetch(postgres_sql, *params)]
+            finally:
+                await connection.close()
+
+        return run_async(fetch())
+
+
+def run_async(coroutine):
+    """Runs ``coroutine`` to its end from a test: Playwright's sync API keeps an event loop
+    running in the test's own thread, so it runs in another."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, coroutine).result()
+
+
+def run_sql(url: str, statement: str) -> None:
+    async def run() -> None:
+        connection = await asyncpg.connect(url)
+        try:
+            await connection.execute(statement)
+        finally:
+            await connection.close()
+
+    run_async(run())
+
+
+@contextlib.contextmanager
+def fresh_postgres_database(label: str) -> Iterator[str]:
+    """A new, empty database on the test PostgreSQL server, dropped afterwards; yields its URL."""
+    name = f"lapor_e2e_{label}_{os.getpid()}"
+    run_sql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    run_sql(POSTGRES_URL, f"CREATE DATABASE {name}")
+    try:
+        yield urlunsplit(urlsplit(POSTGRES_URL)._replace(path=f"/{name}"))
+    finally:
+        run_sql(POSTGRES_URL, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def serious_accessibility_violations(page: Page) -> list[dict]:

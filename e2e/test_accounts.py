@@ -2,7 +2,6 @@
 a signed-in field officer's report from the JavaScript form is credited to the officer."""
 
 import secrets
-import sqlite3
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -81,11 +80,10 @@ def test_a_signed_in_field_officer_is_credited_with_a_report_sent_by_the_form(pa
     assert sent.value.status == 201
     expect(page.get_by_test_id("sent-notice")).to_be_visible()
     code = page.get_by_test_id("tracking-code").inner_text().replace("-", "")
-    with sqlite3.connect(demo_server.data_dir / "lapor.sqlite3") as db:
-        source, reporter = db.execute(
-            "SELECT report.source, app_user.username FROM report LEFT JOIN app_user ON app_user.id = report.reporter "
-            "WHERE report.code = ?",
-            (code,),
-        ).fetchone()
+    [(source, reporter)] = demo_server.query(
+        "SELECT report.source, app_user.username FROM report LEFT JOIN app_user ON app_user.id = report.reporter "
+        "WHERE report.code = ?",
+        code,
+    )
     assert (source, reporter) == ("petugas", "petugas")
     assert console_errors == []

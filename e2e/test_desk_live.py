@@ -1,23 +1,52 @@
 """Two coordinators watch the desk: a resident's report appears on both within 2 s, a verification
-on one screen shows on the other, and a duplicate is merged."""
+on one screen shows on the other, and a duplicate is merged — on one process with SQLite, and on
+two processes sharing PostgreSQL (each screen served by a different one)."""
 
 import json
 import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from e2e.helpers import LiveServer
+from e2e.helpers import POSTGRES_URL, LiveServer, fresh_postgres_database
 
 LIVE_TIMEOUT_MS = 2_000
 PASSWORD = "rahasia-koordinator"
 
 
+def add_coordinators(server: LiveServer) -> None:
+    for name in ("sari", "dewi"):
+        server.lapor("user", "create", "--role", "koordinator", "--username", name, "--name", name.title(), "--password", PASSWORD)
+
+
 @pytest.fixture
 def server_with_coordinators(own_server: LiveServer) -> LiveServer:
-    for name in ("sari", "dewi"):
-        own_server.lapor("user", "create", "--role", "koordinator", "--username", name, "--name", name.title(), "--password", PASSWORD)
+    add_coordinators(own_server)
     return own_server
+
+
+@pytest.fixture
+def two_processes_on_postgres(tmp_path: Path) -> Iterator[tuple[LiveServer, LiveServer]]:
+    if not POSTGRES_URL:
+        pytest.skip("needs PostgreSQL (LAPOR_TEST_POSTGRES_URL)")
+    with fresh_postgres_database("live") as url:
+        servers = []
+        for label in ("a", "b"):
+            (tmp_path / label).mkdir()
+            servers.append(LiveServer(tmp_path / label, extra_env={"LAPOR_DATABASE_URL": url}))
+        first, second = servers
+        first.lapor("db", "migrate")
+        first.lapor("regions", "import")
+        add_coordinators(first)
+        try:
+            for server in servers:
+                server.start()
+            yield first, second
+        finally:
+            for server in servers:
+                server.stop()
 
 
 def coordinator_page(browser: Browser, server: LiveServer, username: str) -> Page:
@@ -44,9 +73,18 @@ def resident_reports(server: LiveServer, **fields) -> str:
 
 def test_reports_and_verifications_reach_every_open_desk_live(browser: Browser, server_with_coordinators):
     server = server_with_coordinators
-    sari, dewi = coordinator_page(browser, server, "sari"), coordinator_page(browser, server, "dewi")
+    watch_two_desks(browser, sari_on=server, dewi_on=server)
 
-    code = resident_reports(server, description="Banjir pertama")
+
+def test_changes_made_through_one_process_reach_screens_served_by_another(browser: Browser, two_processes_on_postgres):
+    first, second = two_processes_on_postgres
+    watch_two_desks(browser, sari_on=first, dewi_on=second)
+
+
+def watch_two_desks(browser: Browser, sari_on: LiveServer, dewi_on: LiveServer) -> None:
+    sari, dewi = coordinator_page(browser, sari_on, "sari"), coordinator_page(browser, dewi_on, "dewi")
+
+    code = resident_reports(sari_on, description="Banjir pertama")
     for page in (sari, dewi):
         expect(page.locator(f'[data-report-code="{code}"]')).to_be_visible(timeout=LIVE_TIMEOUT_MS)
 
@@ -57,7 +95,7 @@ def test_reports_and_verifications_reach_every_open_desk_live(browser: Browser, 
     expect(dewi.locator(f'[data-report-code="{code}"]')).to_have_count(0, timeout=LIVE_TIMEOUT_MS)
     expect(dewi.get_by_test_id("open-incidents")).to_contain_text("Banjir – Balang", timeout=LIVE_TIMEOUT_MS)
 
-    duplicate = resident_reports(server, latitude=-2.3330, longitude=115.4716, description="Banjir yang sama")
+    duplicate = resident_reports(sari_on, latitude=-2.3330, longitude=115.4716, description="Banjir yang sama")
     expect(dewi.locator(f'[data-report-code="{duplicate}"]')).to_be_visible(timeout=LIVE_TIMEOUT_MS)
     dewi.locator(f'[data-report-code="{duplicate}"] a').click()
     dewi.get_by_role("button", name="Gabungkan").click()

@@ -84,17 +84,24 @@ class PushService:
         self._release = asyncio.Event()
         self._runner: web.AppRunner | None = None
 
-    async def start(self) -> None:
+    async def start(self, port: int = 0) -> None:
         app = web.Application()
         app.router.add_post("/push/{token}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1)
         await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", 0).start()
+        await web.TCPSite(self._runner, "127.0.0.1", port).start()
         self.origin = f"http://127.0.0.1:{self._runner.addresses[0][1]}"
 
     async def stop(self) -> None:
         self._release.set()
         await self._runner.cleanup()
+
+    async def go_down(self) -> None:
+        """Closes the port: connections are refused, as when the push service is unreachable."""
+        await self._runner.cleanup()
+
+    async def come_back(self) -> None:
+        await self.start(port=int(self.origin.rsplit(":", 1)[1]))
 
     def subscribe(self) -> Subscriber:
         token = secrets.token_urlsafe(12)

@@ -128,3 +128,24 @@ def start_worker_process(settings, database_url: str, *, lease_s: float, timeout
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
+
+
+async def test_messages_wait_out_an_outage_of_the_push_service_and_arrive_once(app, settings, push_service):
+    subscribers = [await subscribed(push_service, settings) for _ in range(5)]
+    await push_service.go_down()
+    await enqueue_to_everyone()
+    worker = Worker(fast(settings, push_retry_base_s=0.05))
+    running = asyncio.create_task(worker.run())
+
+    async def tried_while_down(times: int) -> bool:
+        rows = await PushJob.select(PushJob.attempts, PushJob.status)
+        return all(row["attempts"] >= times and row["status"] == "pending" for row in rows)
+
+    # Five refused attempts each: with the default 10 s backoff base that is an outage of minutes
+    # (10 + 20 + 40 + 80 s between them), and every message is still waiting, none given up.
+    await eventually(lambda: tried_while_down(5))
+    await push_service.come_back()
+    await eventually(lambda: delivered_once_each(push_service, subscribers))
+    worker.stop()
+    await running
+    assert await jobs_by_status() == {"sent": 5}

@@ -15,7 +15,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.static_files import create_static_files_router
 
-from lapor_bencana import __version__, database, live, timeutil
+from lapor_bencana import __version__, database, live, retention, timeutil
 from lapor_bencana.accounts import management as account_management
 from lapor_bencana.accounts import routes as account_routes
 from lapor_bencana.accounts import sessions
@@ -59,7 +59,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
         await database.start(engine)
         try:
             announce = partial(calls.announce_deliveries, publish=partial(live.publish_to, app))
-            async with push_worker.embedded(settings, on_calls_finished=announce):
+            async with push_worker.embedded(settings, on_calls_finished=announce), retention.periodic(settings):
                 yield
         finally:
             await database.stop(engine)
@@ -147,7 +147,9 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
                 csp=content_security_policy(), hsts=https
             ),
             LocaleMiddleware(),
-            PublicWriteRateLimit(settings.rate_limit_per_minute),
+            PublicWriteRateLimit(
+                settings.rate_limit_per_minute, shared=not database.is_sqlite(settings.effective_database_url)
+            ),
             sessions.session_config(secure=https).middleware,
             access.CurrentUserMiddleware(),
         ],

@@ -194,6 +194,18 @@ def backup_command(path: Path) -> None:
     click.echo(result.summary())
 
 
+@db.command("erase-personal-data", help="Erase reporters' contacts and volunteers' arrival positions of incidents closed longer than the retention period (the app also does it twice a day).")
+def erase_personal_data() -> None:
+    from lapor_bencana import retention
+
+    settings = _settings()
+    days = settings.personal_data_retention_days
+    if not days:
+        raise click.ClickException("LAPOR_PERSONAL_DATA_RETENTION_DAYS is 0: personal data is kept.")
+    erased = with_database(settings, lambda: retention.erase_expired_personal_data(days))
+    click.echo(f"Erased the contacts of {erased.reports} report(s) and {erased.arrivals} arrival position(s) older than {days} days.")
+
+
 @main.group(help="The hash-chained audit trail of every change.")
 def audit() -> None:
     pass

@@ -47,6 +47,9 @@ class Settings(BaseSettings):
     release: str = ""
     # Per client address. Generous: in a disaster whole villages share one carrier's NAT address.
     rate_limit_per_minute: int = Field(default=60, ge=1)
+    # Days after an incident is closed (or a report rejected) that reporters' contacts and
+    # volunteers' arrival positions are kept; 0 keeps them. See retention.py.
+    personal_data_retention_days: int = Field(default=180, ge=0, le=3650)
     debug: bool = False
     # Set only by the test suite: lets push subscriptions point at a local push service.
     testing: bool = False

@@ -28,19 +28,31 @@ log = structlog.get_logger(__name__)
 CHANNEL = "koordinator"
 # A comment line every so often keeps proxies and phones from closing an idle stream.
 KEEPALIVE_S = 15
+# After missed notifications, the events that make every screen re-fetch what it shows.
+RESYNC_EVENTS = ("report-changed", "incident-changed")
+RESYNC = json.dumps({"event": "resync"}).encode()
 
 
 class PostgresChannels(AsyncPgChannelsBackend):
     """LISTEN/NOTIFY that lets the app start, and keep serving, while the database is away: live
-    updates pause and resume once it answers again (the listening connection is re-opened)."""
+    updates pause and resume once it answers again.
+
+    The listening connection is watched: when it drops (database restarted, connection killed) it
+    is re-opened within ``RELISTEN_S``, and open screens are told to refresh everything, since
+    notifications sent in between are lost (NOTIFY keeps nothing for absent listeners).
+    """
+
+    RELISTEN_S = 2.0
 
     async def on_startup(self) -> None:
         self._listener_lock = asyncio.Lock()
         self._queue = asyncio.Queue()
         self._listener_conn = None
         self._wanted: set[str] = set()
+        self._watchdog = asyncio.create_task(self._keep_listening())
 
     async def on_shutdown(self) -> None:
+        self._watchdog.cancel()
         if self._listener_conn is not None and not self._listener_conn.is_closed():
             await super().on_shutdown()
 
@@ -48,18 +60,34 @@ class PostgresChannels(AsyncPgChannelsBackend):
         self._wanted = set(channels)
         await self._listen()
 
-    async def _listen(self) -> None:
+    def _listening(self) -> bool:
+        return self._listener_conn is not None and not self._listener_conn.is_closed()
+
+    async def _listen(self) -> bool:
+        """Makes sure the wanted channels are listened to; True when it had to re-open the connection."""
+        reopened = False
         try:
             async with self._listener_lock:
-                if self._listener_conn is None or self._listener_conn.is_closed():
+                if not self._listening():
+                    reopened = self._listener_conn is not None
                     self._listener_conn = await self._connect()
                     self._subscribed_channels.clear()
             await super().subscribe(self._wanted)
         except (OSError, asyncpg.PostgresError) as error:
             log.warning("live updates paused: database unreachable", error=str(error))
+            return False
+        return reopened
+
+    async def _keep_listening(self) -> None:
+        while True:
+            await asyncio.sleep(self.RELISTEN_S)
+            if self._wanted and not self._listening() and await self._listen():
+                log.info("live updates resumed: listening again")
+                for channel in self._wanted:
+                    self._queue.put_nowait((channel, RESYNC))
 
     async def publish(self, data: bytes, channels) -> None:
-        # Publishing is the moment the database is known to be back: listen again if needed.
+        # Publishing is also a moment to notice the database is back.
         await self._listen()
         try:
             await super().publish(data, channels)
@@ -105,6 +133,8 @@ async def live_events(request: Request) -> ServerSentEvent:
                         yield ServerSentEventMessage(comment="keepalive")
                         continue
                     message = json.loads(raw)
-                    yield ServerSentEventMessage(event=message["event"], data=json.dumps(message))
+                    events = RESYNC_EVENTS if message["event"] == "resync" else (message["event"],)
+                    for event in events:
+                        yield ServerSentEventMessage(event=event, data=json.dumps(message))
 
     return ServerSentEvent(stream())

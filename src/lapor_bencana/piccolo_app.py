@@ -11,6 +11,7 @@ from lapor_bencana.push.tables import PushJob, PushSubscription
 from lapor_bencana.regions.tables import Region
 from lapor_bencana.reports.tables import Report, ReportPhoto, ReportStatusChange
 from lapor_bencana.volunteers.tables import CallForHelp, CallRecipient, VolunteerProfile
+from lapor_bencana.web.tables import RateWindow
 
 APP_NAME = "lapor"
 
@@ -35,6 +36,7 @@ APP_CONFIG = AppConfig(
         CallRecipient,
         PushSubscription,
         PushJob,
+        RateWindow,
     ],
     migration_dependencies=[],
     commands=[],

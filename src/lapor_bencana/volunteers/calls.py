@@ -312,10 +312,11 @@ async def answer(incident: Incident, user: User, given: Answer, ctx: Context) ->
 
 
 def _answer_fields(row: CallRecipient) -> dict[str, Any]:
+    # Whether a position came, never the position: the trail keeps no personal data that the
+    # retention period erases from the tables (see retention.py).
     return {
         "response": str(row.response),
-        "arrival_latitude": row.arrival_latitude,
-        "arrival_longitude": row.arrival_longitude,
+        "arrival_position": row.arrival_latitude is not None,
         "responded_at": row.responded_at,
     }
 
