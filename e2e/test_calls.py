@@ -1,12 +1,13 @@
 """A coordinator sends a call for help from an incident page; the message queued for a volunteer is
 delivered to the volunteer's service worker (DevTools protocol, as no push service is reachable
 here) and shown; the volunteer confirms "Saya berangkat" on the field incident page, and the answer
-and the delivery counts appear on the coordinator's open page without a reload."""
+and the delivery counts appear on the coordinator's open page without a reload — except while the
+coordinator is filling in a form there, which a refresh would wipe."""
 
 import json
 import secrets
-import sqlite3
 import time
+from datetime import datetime, timezone
 
 from playwright.sync_api import Browser, Page, expect
 
@@ -18,35 +19,30 @@ VOLUNTEER = "relawan4"
 KITCHEN = 1 << 1  # volunteers.skills: dapur_umum
 
 
-def database(server) -> sqlite3.Connection:
-    return sqlite3.connect(server.data_dir / "lapor.sqlite3")
-
-
 def ready_to_be_called(server, incident_title: str) -> int:
     """The volunteer's profile (home kecamatan of the incident, a kitchen hand, available) and a
     device; its endpoint is a push service the server does not accept, so its delivery fails."""
-    with database(server) as db:
-        (user_id,) = db.execute("SELECT id FROM app_user WHERE username = ?", (VOLUNTEER,)).fetchone()
-        (village,) = db.execute("SELECT village FROM incident WHERE title LIKE ?", (incident_title + "%",)).fetchone()
-        db.execute(
-            "INSERT INTO volunteer_profile (user, skills, home_district, radius_km, available, updated_at)"
-            " VALUES (?, ?, ?, 15, 1, datetime('now'))",
-            (user_id, KITCHEN, village.rsplit(".", 1)[0]),
-        )
-        db.execute(
-            "INSERT INTO push_subscription (user, endpoint, p256dh, auth, created_at) VALUES (?, ?, 'x', 'y', datetime('now'))",
-            (user_id, f"https://push.example.invalid/e2e-{secrets.token_hex(8)}"),
-        )
+    [(user_id,)] = server.query("SELECT id FROM app_user WHERE username = ?", VOLUNTEER)
+    [(village,)] = server.query("SELECT village FROM incident WHERE title LIKE ?", incident_title + "%")
+    at = datetime.now(timezone.utc)
+    server.query(
+        'INSERT INTO volunteer_profile ("user", skills, home_district, radius_km, available, updated_at)'
+        " VALUES (?, ?, ?, 15, TRUE, ?)",
+        user_id, KITCHEN, village.rsplit(".", 1)[0], at,
+    )
+    server.query(
+        'INSERT INTO push_subscription ("user", endpoint, p256dh, auth, created_at) VALUES (?, ?, ?, ?, ?)',
+        user_id, f"https://push.example.invalid/e2e-{secrets.token_hex(8)}", "x", "y", at,
+    )
     return user_id
 
 
 def queued_payload(server, user_id: int) -> str:
-    with database(server) as db:
-        (payload,) = db.execute(
-            "SELECT payload FROM push_job JOIN push_subscription ON push_subscription.id = push_job.subscription"
-            " WHERE push_subscription.user = ? AND push_job.call_id IS NOT NULL ORDER BY push_job.id DESC LIMIT 1",
-            (user_id,),
-        ).fetchone()
+    [(payload,)] = server.query(
+        "SELECT payload FROM push_job JOIN push_subscription ON push_subscription.id = push_job.subscription"
+        ' WHERE push_subscription."user" = ? AND push_job.call_id IS NOT NULL ORDER BY push_job.id DESC LIMIT 1',
+        user_id,
+    )
     return payload
 
 
@@ -121,5 +117,16 @@ def test_a_call_reaches_the_volunteers_phone_and_the_answer_the_coordinators_ope
     expect(page.get_by_test_id("my-answer")).to_have_text("Tiba di lokasi")
     expect(row).to_contain_text("Tiba di lokasi", timeout=LIVE_TIMEOUT_MS)
     expect(row.get_by_test_id("arrival-position")).to_have_text("-2.41234, 115.56789")
+
+    # While the coordinator fills in the form, live refreshes wait instead of wiping it.
+    desk.get_by_text("Kirim panggilan bantuan").click()
+    desk.get_by_label("Pesan singkat (tidak wajib)").fill("Butuh dua orang lagi")
+    page.get_by_role("button", name="Selesai").click()
+    expect(page.get_by_test_id("my-answer")).to_have_text("Selesai")
+    desk.wait_for_timeout(LIVE_TIMEOUT_MS)
+    expect(desk.get_by_label("Pesan singkat (tidak wajib)")).to_have_value("Butuh dua orang lagi")
+    expect(row).to_have_attribute("data-response", "tiba")
+    desk.get_by_text("Kirim panggilan bantuan").click()  # closed without sending: the refresh runs
+    expect(row).to_have_attribute("data-response", "selesai", timeout=LIVE_TIMEOUT_MS)
     assert console_errors == []
     desk.context.close()

@@ -4,7 +4,7 @@
 "use strict";
 
 (function () {
-  var LIVE = "[data-live-region]";
+  var LIVE = "#incident-live";
   var waiting = new Map();
 
   function touched(region) {
