@@ -1,14 +1,24 @@
-// A live refresh of a coordinator's page waits while one of its forms holds unsent input, so an
-// answer or a delivery arriving never wipes what the coordinator is typing. The refresh runs once
-// the form is sent (its answer re-renders the page anyway) or its <details> is closed.
+// A live refresh of the coordinator's incident page waits while one of its forms holds unsent
+// input, so an answer or a delivery arriving never wipes what the coordinator is typing. The
+// refresh runs once the form is sent (after its answer, which may predate the change) or its
+// <details> is closed.
 "use strict";
 
 (function () {
   var LIVE = "#incident-live";
-  var waiting = new Map();
+  var waiting = false;
 
-  function touched(region) {
-    return region.querySelector("form[data-touched]") !== null;
+  function region() {
+    return document.querySelector(LIVE);
+  }
+
+  function touched(live) {
+    return live.querySelector("form[data-touched]") !== null;
+  }
+
+  function refresh(live) {
+    waiting = false;
+    htmx.ajax("GET", live.getAttribute("hx-get"), { target: LIVE, swap: "outerHTML" });
   }
 
   document.addEventListener("input", function (event) {
@@ -17,27 +27,22 @@
   });
 
   document.addEventListener("htmx:confirm", function (event) {
-    var region = event.detail.elt;
-    if (!region.matches(LIVE) || event.detail.verb !== "get" || !touched(region)) return;
+    var live = event.detail.elt;
+    if (!live.matches(LIVE) || event.detail.verb !== "get" || !touched(live)) return;
     event.preventDefault();
-    waiting.set(region.id, event.detail.issueRequest);
+    waiting = true;
   });
 
-  // A region swapped in fresh (by a form's answer, or a refresh) needs no refresh that waited.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    if (event.detail.target && event.detail.target.id) waiting.delete(event.detail.target.id);
+  document.addEventListener("htmx:afterSettle", function () {
+    var live = region();
+    if (waiting && live && !touched(live)) refresh(live);
   });
 
   document.addEventListener("toggle", function (event) {
     var box = event.target;
-    if (box.tagName !== "DETAILS" || box.open) return;
-    var region = box.closest(LIVE);
-    if (!region) return;
+    var live = region();
+    if (box.tagName !== "DETAILS" || box.open || !live || !live.contains(box)) return;
     box.querySelectorAll("form[data-touched]").forEach(function (form) { delete form.dataset.touched; });
-    var refresh = waiting.get(region.id);
-    if (refresh && !touched(region)) {
-      waiting.delete(region.id);
-      refresh(true);
-    }
+    if (waiting && !touched(live)) refresh(live);
   }, true);
 })();
