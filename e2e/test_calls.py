@@ -94,8 +94,11 @@ def test_a_call_reaches_the_volunteers_phone_and_the_answer_the_coordinators_ope
     desk.wait_for_timeout(1_000)
 
     desk.get_by_text("Kirim panggilan bantuan").click()
-    desk.get_by_role("checkbox", name="Dapur umum", exact=True).check()
     desk.get_by_label("Pesan singkat (tidak wajib)").fill("Kumpul di balai desa")
+    desk.get_by_role("button", name="Kirim panggilan").click()
+    expect(desk.get_by_text("Pilih paling sedikit satu keahlian yang dibutuhkan.")).to_be_visible()
+    expect(desk.get_by_label("Pesan singkat (tidak wajib)")).to_have_value("Kumpul di balai desa")
+    desk.get_by_role("checkbox", name="Dapur umum", exact=True).check()
     desk.get_by_role("button", name="Kirim panggilan").click()
     # (The notice "Panggilan dikirim ke 1 orang" may already be gone: the live refresh the call
     # itself announces can land after the form's answer.)
