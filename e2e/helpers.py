@@ -107,10 +107,11 @@ class LiveServer:
         return self.log_path.read_text() if self.log_path.exists() else ""
 
     def query(self, sql: str, *params) -> list[tuple]:
-        """Rows of ``sql`` (``?`` placeholders) from this server's database, SQLite or PostgreSQL."""
+        """Rows of ``sql`` (``?`` placeholders) from this server's database, SQLite or PostgreSQL;
+        a statement that changes data (a test's set-up) is committed."""
         url = self.env["LAPOR_DATABASE_URL"]
         if not url:
-            with contextlib.closing(sqlite3.connect(self.data_dir / "lapor.sqlite3")) as db:
+            with contextlib.closing(sqlite3.connect(self.data_dir / "lapor.sqlite3")) as db, db:
                 return db.execute(sql, params).fetchall()
         numbered = iter(range(1, 1000))
         postgres_sql = re.sub(r"\?", lambda _: f"${next(numbered)}", sql)

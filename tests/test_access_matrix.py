@@ -201,3 +201,11 @@ async def test_reporting_out_is_for_staff_and_the_transparency_page_for_everyone
         "/koordinator/kejadian/ZZZZZZZZ/laporan-situasi", "/koordinator/kejadian/ZZZZZZZZ/laporan-situasi.pdf",
     ]
     assert {path: rules[path] for path in staff_only} == dict.fromkeys(staff_only, "staff")
+
+
+async def test_calls_for_help_are_sent_by_staff_and_answered_by_field_accounts(app):
+    assert {
+        ("POST", "/koordinator/kejadian/ZZZZZZZZ/panggilan", "staff"),
+        ("GET", "/kejadian/ZZZZZZZZ", "field"),
+        ("POST", "/kejadian/ZZZZZZZZ/jawab", "field"),
+    } <= set(endpoints(app))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
@@ -35,6 +36,7 @@ from lapor_bencana.reports import routes as report_routes
 from lapor_bencana.sitrep import routes as sitrep_routes
 from lapor_bencana.storage import LocalBlobStore
 from lapor_bencana.timeutil import zone_for_region
+from lapor_bencana.volunteers import call_routes, calls
 from lapor_bencana.volunteers import routes as volunteer_routes
 from lapor_bencana.web import access, health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
@@ -63,7 +65,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.start(engine)
         try:
-            async with push_worker.embedded(settings), retention.periodic(settings):
+            announce = partial(calls.announce_deliveries, publish=partial(live.publish_to, app))
+            async with push_worker.embedded(settings, on_calls_finished=announce), retention.periodic(settings):
                 yield
         finally:
             await database.stop(engine)
@@ -149,6 +152,9 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             push_routes.public_key,
             push_routes.store_subscription,
             push_routes.delete_subscription,
+            call_routes.send_call,
+            call_routes.field_incident,
+            call_routes.answer_call,
             static_files,
         ],
         guards=[access.guard],

@@ -258,10 +258,14 @@ def push() -> None:
 
 @push.command("worker", help="Send queued push messages until stopped (Ctrl-C or SIGTERM).")
 def push_worker() -> None:
+    from functools import partial
+
+    from lapor_bencana import live
     from lapor_bencana.push.worker import Worker
+    from lapor_bencana.volunteers.calls import announce_deliveries
 
     settings = _settings()
-    worker = Worker(settings)
+    worker = Worker(settings, on_calls_finished=partial(announce_deliveries, publish=live.publish_through_database))
     # The embedded worker runs on uvicorn's event loop, which is uvloop when installed; so does this.
     with contextlib.suppress(ImportError):
         import uvloop

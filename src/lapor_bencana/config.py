@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     # Who CAP alerts name as their sender (CAP 1.2 §3.2.1: unique to the originator, no spaces,
     # commas or "<&"); empty means the e-mail address of LAPOR_VAPID_SUBJECT, else the host.
     cap_sender: str = Field(default="", pattern=r"^[^\s,<&]*$")
+    # Tell the field officers (petugas) of a kecamatan by push of each new report there.
+    notify_officers_of_reports: bool = True
 
     @field_validator("database_url")
     @classmethod

@@ -14,13 +14,14 @@ from collections.abc import AsyncGenerator
 import asyncpg
 import structlog
 
-from litestar import Request, get
+from litestar import Litestar, Request, get
 from litestar.channels import ChannelsPlugin
 from litestar.channels.backends.asyncpg import AsyncPgChannelsBackend
 from litestar.channels.backends.memory import MemoryChannelsBackend
 from litestar.response import ServerSentEvent, ServerSentEventMessage
 
 from lapor_bencana.database import is_sqlite
+from lapor_bencana.push.tables import PushJob
 
 log = structlog.get_logger(__name__)
 
@@ -102,7 +103,19 @@ def channels_plugin(database_url: str) -> ChannelsPlugin:
 def publish(request: Request, event: str, **data: object) -> None:
     """Tells every open coordinator screen that something changed (``report-changed``,
     ``incident-42``, …); screens re-fetch the parts that listen for that event."""
-    request.app.plugins.get(ChannelsPlugin).publish(json.dumps({"event": event, **data}), CHANNEL)
+    publish_to(request.app, event, **data)
+
+
+def publish_to(app: Litestar, event: str, **data: object) -> None:
+    """:func:`publish` from outside a request (the embedded push worker)."""
+    app.plugins.get(ChannelsPlugin).publish(json.dumps({"event": event, **data}), CHANNEL)
+
+
+async def publish_through_database(event: str, **data: object) -> None:
+    """:func:`publish` from a process without the app (``lapor push worker``): PostgreSQL's NOTIFY
+    reaches the app processes' listeners directly. With SQLite there is only the app's process."""
+    if PushJob._meta.db.engine_type == "postgres":
+        await PushJob.raw("SELECT pg_notify({}, {})", CHANNEL, json.dumps({"event": event, **data})).run()
 
 
 @get("/koordinator/langsung", opt={"access": "staff", "stream": True}, include_in_schema=False)

@@ -27,6 +27,7 @@ from lapor_bencana.needs.service import current_standards
 from lapor_bencana.regions import service as regions
 from lapor_bencana.reports import service as report_service
 from lapor_bencana.reports.tables import RejectionReason, Report, ReportSource, ReportStatus
+from lapor_bencana.volunteers import calls
 from lapor_bencana.web.access import FIELD, STAFF, current_user
 
 STAFF_ONLY = {"access": STAFF}
@@ -177,6 +178,7 @@ async def incident_context(incident: Incident) -> dict[str, Any]:
         "facility_labels": assessments.FACILITY_FIELDS,
         "note_labels": assessments.NOTE_FIELDS,
         **await aid_context(incident, needs),
+        "call_desk": await calls.desk_view(incident),
     }
 
 

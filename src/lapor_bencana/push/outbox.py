@@ -66,6 +66,7 @@ class ClaimedJob:
     endpoint: str | None
     p256dh: str | None
     auth: str | None
+    call_id: int | None = None
 
     def remaining_ttl(self, at: datetime) -> int:
         return int(self.ttl - (at - self.created_at).total_seconds())
@@ -180,6 +181,7 @@ async def _claimed_jobs(ids: list[int]) -> list[ClaimedJob]:
             subscription.endpoint.as_alias("endpoint"),
             subscription.p256dh.as_alias("p256dh"),
             subscription.auth.as_alias("auth"),
+            PushJob.call_id,
         )
         .where(PushJob.id.is_in(ids))
         .order_by(PushJob.id)

@@ -17,7 +17,7 @@ import secrets
 import socket
 import time
 from collections import Counter
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 import structlog
@@ -43,9 +43,14 @@ HANDED_BACK = Outcome(JobStatus.PENDING, attempted=False)
 _DONE = None
 
 
+# Told the calls for help whose messages ended (delivered or failed) in one write of results.
+CallsFinished = Callable[[set[int]], Awaitable[None]]
+
+
 class Worker:
-    def __init__(self, settings: Settings, name: str | None = None) -> None:
+    def __init__(self, settings: Settings, name: str | None = None, on_calls_finished: CallsFinished | None = None) -> None:
         self.settings = settings
+        self.on_calls_finished = on_calls_finished
         self.id = name or f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
         # How the jobs this worker finished ended, by status ("handed_back" for those returned unsent).
         self.outcomes: Counter[str] = Counter()
@@ -163,7 +168,13 @@ class Worker:
         self.outcomes.update(counts)
         if counts.keys() - {JobStatus.SENT.value}:
             log.info("push results", worker=self.id, **counts)
+        finished_calls = {job.call_id for job, o in waiting if job.call_id is not None and o.status != JobStatus.PENDING}
         waiting.clear()
+        if finished_calls and self.on_calls_finished is not None:
+            try:
+                await self.on_calls_finished(finished_calls)
+            except Exception as error:  # only a screen's counts are late: the results are stored
+                log.warning("call deliveries not announced", worker=self.id, error=str(error))
 
     async def _sleep(self, seconds: float | None) -> None:
         """Until woken (a job finished, or stop), or ``seconds`` have passed."""
@@ -218,14 +229,14 @@ class Worker:
 
 
 @asynccontextmanager
-async def embedded(settings: Settings) -> AsyncIterator[None]:
+async def embedded(settings: Settings, on_calls_finished: CallsFinished | None = None) -> AsyncIterator[None]:
     """The app's own worker, for the app's lifespan. The VAPID key is loaded (made, on a first run)
     here, so that start-up says so rather than the first call for help."""
     keys_from_text(settings.effective_vapid_private_key)
     if not settings.push_worker_embedded:
         yield
         return
-    worker = Worker(settings)
+    worker = Worker(settings, on_calls_finished=on_calls_finished)
     task = asyncio.create_task(worker.run(), name=f"push worker {worker.id}")
     try:
         yield

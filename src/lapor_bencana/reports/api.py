@@ -94,6 +94,7 @@ async def create_report(request: Request) -> Response:
         source=source,
         idempotency_key=key,
         reporter_id=reporter_id,
+        notify_officers=state.settings.notify_officers_of_reports,
     )
     if outcome.errors:
         return _invalid(outcome.errors)

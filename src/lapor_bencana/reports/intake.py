@@ -18,6 +18,7 @@ from lapor_bencana.reports.tables import LocationSource, ReportSource
 from lapor_bencana.reports.validation import INDONESIA_BOUNDS, validate
 from lapor_bencana.storage import BlobStore
 from lapor_bencana.timeutil import now
+from lapor_bencana.volunteers import calls
 
 # Bots fill every field; people never see this one (it is hidden from sight and from screen readers).
 HONEYPOT_FIELD = "website"
@@ -47,9 +48,11 @@ async def submit(
     source: ReportSource,
     idempotency_key: str | None,
     reporter_id: int | None = None,
+    notify_officers: bool = False,
 ) -> Outcome:
     """Checks and stores one report. A repeated Idempotency-Key gets the report stored first;
-    a new key costs no look-up (the insert itself finds a taken key)."""
+    a new key costs no look-up (the insert itself finds a taken key). With ``notify_officers``
+    the field officers of its kecamatan are told of a new report."""
     # Photos take tens of milliseconds to process: a repeat carrying them is answered before that.
     if idempotency_key and photo_blobs and (existing := await find_by_key(idempotency_key)):
         return Outcome(Created(existing, is_new=False))
@@ -59,6 +62,9 @@ async def submit(
     if outcome.errors and idempotency_key and (existing := await find_by_key(idempotency_key)):
         # A repeat gets its report back even when this copy would not pass the checks (any more).
         return Outcome(Created(existing, is_new=False))
+    if notify_officers and outcome.created is not None and outcome.created.is_new:
+        # After the report's commit, never inside it: a failure here costs only the message.
+        await calls.tell_officers_of_report(outcome.created.row)
     return outcome
 
 

@@ -69,6 +69,7 @@ async def submit_report_form(request: Request) -> Response | Template:
         source=source,
         idempotency_key=values.get("idempotency_key") or None,
         reporter_id=reporter_id,
+        notify_officers=state.settings.notify_officers_of_reports,
     )
     if outcome.errors:
         return await _form_page(request, values, outcome.errors, status_code=422)

@@ -1,0 +1,124 @@
+"""Calls for help: sent from the coordinator's incident page, answered on the field incident page.
+
+Changes tell every open coordinator screen ("incident-changed"); htmx posts get back the fragment
+they changed, plain posts a redirect.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, get, post
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+from litestar.response import Redirect, Response, Template
+
+from lapor_bencana import live
+from lapor_bencana.i18n import gettext as _
+from lapor_bencana.incidents import assessments
+from lapor_bencana.incidents.routes import incident_context
+from lapor_bencana.incidents.tables import Incident, IncidentStatus
+from lapor_bencana.incidents.triage import Context
+from lapor_bencana.regions import service as regions
+from lapor_bencana.volunteers import calls
+from lapor_bencana.volunteers.skills import SKILLS
+from lapor_bencana.volunteers.tables import Response as Answer
+from lapor_bencana.web.access import FIELD, STAFF, current_user
+
+
+def _context(request: Request) -> Context:
+    return Context(actor=current_user(request), client_address=request.client.host if request.client else None)
+
+
+async def _incident_or_404(code: str) -> Incident:
+    incident = await Incident.objects().where(Incident.code == code).first().run()
+    if incident is None:
+        raise NotFoundException()
+    return incident
+
+
+def _is_htmx(request: Request) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+@post("/koordinator/kejadian/{code:str}/panggilan", opt={"access": STAFF}, include_in_schema=False)
+async def send_call(request: Request, code: FromPath[str]) -> Response | Template:
+    incident = await _incident_or_404(code)
+    form = await request.form()
+    data = {key: value for key, value in form.items() if isinstance(value, str)}
+    data["skills"] = [value for value in form.getall("skills", []) if isinstance(value, str)]
+    wanted, errors = calls.validate(data, incident.radius_km)
+    notice = None
+    if wanted is not None:
+        try:
+            sent = await calls.create_call(incident, wanted, _context(request))
+        except calls.CallError as problem:
+            errors = {"form": str(problem)}
+        else:
+            live.publish(request, "incident-changed", incident=incident.id)
+            notice = _sent_notice(sent)
+    if not _is_htmx(request) and not errors:
+        return Redirect(f"/koordinator/kejadian/{incident.code}", status_code=303)
+    context = await incident_context(incident) | {"call_errors": errors, "call_values": data, "call_notice": notice}
+    template = "fragments/desk/incident_live.html" if _is_htmx(request) else "pages/desk/incident.html"
+    return Template(template, context=context, status_code=422 if errors else 200)
+
+
+def _sent_notice(sent: calls.Sent) -> str:
+    if sent.targets == 0:
+        return _(
+            "Panggilan disimpan, tetapi tidak ada relawan siaga dengan keahlian itu dalam jangkauan. "
+            "Perluas jangkauan atau pilih keahlian lain."
+        )
+    return _("Panggilan dikirim ke %(people)s orang (%(messages)s perangkat).", people=sent.targets, messages=sent.messages)
+
+
+async def _field_context(request: Request, incident: Incident, **extra: Any) -> dict[str, Any]:
+    user = current_user(request)
+    district = incident.village.rsplit(".", 1)[0] if incident.village else ""
+    names = await regions.names({incident.village, district} if incident.village else set())
+    my_calls = await calls.calls_for(incident.id, user.id)
+    current = calls.current_answer(my_calls)
+    called = any(call["mine"] is not None for call in my_calls)
+    confirm = request.query_params.get("jawab", "")
+    return {
+        "incident": incident,
+        "village_name": names.get(incident.village or ""),
+        "district_name": names.get(district),
+        "figures": await assessments.latest_verified(incident.id),
+        "calls": my_calls,
+        "current": current,
+        # What may be answered now; one not called may only say they are willing.
+        "allowed_answers": [a for a in calls.ANSWERS if calls.allowed(current, a)] if called else [Answer.WILLING],
+        "confirm": confirm if confirm in calls.ANSWERS else "",
+        "skills": {skill.bit: skill for skill in SKILLS},
+        "response_labels": calls.RESPONSE_LABELS,
+        "closed": incident.status == IncidentStatus.SELESAI,
+        **extra,
+    }
+
+
+@get("/kejadian/{code:str}", opt={"access": FIELD}, include_in_schema=False)
+async def field_incident(request: Request, code: FromPath[str]) -> Template:
+    """What volunteers called to the incident need: never the reporters' names, phones or words."""
+    incident = await _incident_or_404(code)
+    return Template("pages/field/incident.html", context=await _field_context(request, incident))
+
+
+@post("/kejadian/{code:str}/jawab", opt={"access": FIELD}, include_in_schema=False)
+async def answer_call(request: Request, code: FromPath[str]) -> Response | Template:
+    incident = await _incident_or_404(code)
+    form = await request.form()
+    error = None
+    try:
+        given = calls.parse_answer({key: value for key, value in form.items() if isinstance(value, str)})
+        await calls.answer(incident, current_user(request), given, _context(request))
+    except calls.CallError as problem:
+        error = str(problem)
+    else:
+        live.publish(request, "incident-changed", incident=incident.id)
+    if not _is_htmx(request) and error is None:
+        return Redirect(f"/kejadian/{incident.code}", status_code=303)
+    context = await _field_context(request, incident, error=error, saved=error is None)
+    template = "fragments/field/calls.html" if _is_htmx(request) else "pages/field/incident.html"
+    return Template(template, context=context, status_code=422 if error else 200)
