@@ -126,6 +126,20 @@ class LiveServer:
         return run_async(fetch())
 
 
+@contextlib.contextmanager
+def serving(server: LiveServer, test) -> Iterator[LiveServer]:
+    """Runs ``server`` for one test (``request.node``); prints its log when the test failed."""
+    server.data_dir.mkdir(exist_ok=True)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        failed = getattr(test, "report_call", None)
+        if failed is not None and failed.failed:
+            print(f"\n--- server log ---\n{server.log()}")
+
+
 def run_async(coroutine):
     """Runs ``coroutine`` to its end from a test: Playwright's sync API keeps an event loop
     running in the test's own thread, so it runs in another."""

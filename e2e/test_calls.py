@@ -9,7 +9,6 @@ import secrets
 import time
 from datetime import datetime, timezone
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.helpers import serious_accessibility_violations, wait_for_service_worker_control
@@ -68,19 +67,9 @@ def deliver_to_service_worker(page: Page, base_url: str, payload: str) -> list[d
     return []
 
 
-@pytest.fixture
-def demo_on_one_process(own_server):
-    """Demo data on a server of the test's own (SQLite, one process): on the shared demo server
-    with two processes on PostgreSQL, live events did not reach the desk's stream here (see the
-    branch report), so this test would say nothing about calls."""
-    own_server.lapor("demo", "seed")
-    return own_server
-
-
 def test_a_call_reaches_the_volunteers_phone_and_the_answer_the_coordinators_open_page(
-    browser: Browser, page: Page, demo_on_one_process, console_errors
+    browser: Browser, page: Page, demo_server, console_errors
 ):
-    demo_server = demo_on_one_process
     base = demo_server.base_url
     user_id = ready_to_be_called(demo_server, "Kebakaran rumah (demo)")
     desk = browser.new_context(viewport={"width": 1024, "height": 800}).new_page()

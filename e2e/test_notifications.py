@@ -10,7 +10,6 @@ protocol, as the push service would.
 from __future__ import annotations
 
 import json
-import sqlite3
 import struct
 import threading
 import time
@@ -20,7 +19,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import PHONE
-from e2e.helpers import LiveServer, serious_accessibility_violations, wait_for_service_worker_control
+from e2e.helpers import LiveServer, serious_accessibility_violations, serving, wait_for_service_worker_control
 from lapor_bencana.config import DEFAULT_PUSH_HOSTS
 
 PASSWORD = "relawan-uji-123"
@@ -77,13 +76,8 @@ def push_server(tmp_path, request):
     registration is redirected (they name Google's staging push host); no map tiles (unreachable)."""
     hosts = ",".join([*DEFAULT_PUSH_HOSTS, "jmt17.google.com"])
     server = LiveServer(tmp_path / "server", extra_env={"LAPOR_PUSH_ALLOWED_HOSTS": hosts, "LAPOR_MAP_TILE_URL": ""})
-    server.data_dir.mkdir()
-    server.start()
-    yield server
-    server.stop()
-    failed = getattr(request.node, "report_call", None)
-    if failed is not None and failed.failed:
-        print(f"\n--- server log ---\n{server.log()}")
+    with serving(server, request.node):
+        yield server
 
 
 @pytest.fixture
@@ -172,11 +166,9 @@ def test_a_volunteer_turns_notifications_on_and_a_call_shows_with_its_buttons(pu
     endpoint = page.evaluate(
         "() => navigator.serviceWorker.ready.then(r => r.pushManager.getSubscription()).then(s => s.endpoint)"
     )
-    with sqlite3.connect(push_server.data_dir / "lapor.sqlite3") as db:
-        stored = db.execute(
-            "SELECT u.username FROM push_subscription s JOIN app_user u ON u.id = s.user WHERE s.endpoint = ?",
-            (endpoint,),
-        ).fetchall()
+    stored = push_server.query(
+        'SELECT u.username FROM push_subscription s JOIN app_user u ON u.id = s."user" WHERE s.endpoint = ?', endpoint
+    )
     assert stored == [("rina",)]
 
     cdp = push_phone.new_cdp_session(page)

@@ -60,6 +60,13 @@ class PostgresChannels(AsyncPgChannelsBackend):
         self._wanted = set(channels)
         await self._listen()
 
+    async def unsubscribe(self, channels) -> None:
+        # Listening goes on while the process runs, with or without screens: the app has one
+        # channel, and the plugin's UNLISTEN when the last screen closes can interleave with the
+        # subscription of a screen opening at that moment (a page navigating to the next one),
+        # which then finds the channel still listened to and stays deaf once the UNLISTEN runs.
+        return
+
     def _listening(self) -> bool:
         return self._listener_conn is not None and not self._listener_conn.is_closed()
 

@@ -5,20 +5,19 @@
 "use strict";
 
 (function () {
+  var REFRESHER = "#incident-refresh";
   var LIVE = "#incident-live";
   var waiting = false;
 
-  function region() {
-    return document.querySelector(LIVE);
+  function touched() {
+    var live = document.querySelector(LIVE);
+    return live !== null && live.querySelector("form[data-touched]") !== null;
   }
 
-  function touched(live) {
-    return live.querySelector("form[data-touched]") !== null;
-  }
-
-  function refresh(live) {
+  function refresh() {
+    var refresher = document.querySelector(REFRESHER);
     waiting = false;
-    htmx.ajax("GET", live.getAttribute("hx-get"), { target: LIVE, swap: "outerHTML" });
+    if (refresher) htmx.ajax("GET", refresher.getAttribute("hx-get"), { target: LIVE, swap: "outerHTML" });
   }
 
   document.addEventListener("input", function (event) {
@@ -27,22 +26,20 @@
   });
 
   document.addEventListener("htmx:confirm", function (event) {
-    var live = event.detail.elt;
-    if (!live.matches(LIVE) || event.detail.verb !== "get" || !touched(live)) return;
+    if (!event.detail.elt.matches(REFRESHER) || event.detail.verb !== "get" || !touched()) return;
     event.preventDefault();
     waiting = true;
   });
 
   document.addEventListener("htmx:afterSettle", function () {
-    var live = region();
-    if (waiting && live && !touched(live)) refresh(live);
+    if (waiting && !touched()) refresh();
   });
 
   document.addEventListener("toggle", function (event) {
     var box = event.target;
-    var live = region();
+    var live = document.querySelector(LIVE);
     if (box.tagName !== "DETAILS" || box.open || !live || !live.contains(box)) return;
     box.querySelectorAll("form[data-touched]").forEach(function (form) { delete form.dataset.touched; });
-    if (waiting && !touched(live)) refresh(live);
+    if (waiting && !touched()) refresh();
   }, true);
 })();
