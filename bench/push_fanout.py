@@ -310,13 +310,17 @@ def run_send_only(template: Path, count: int, vapid_key: str, workdir: Path) -> 
         signer = VapidSigner(keys_from_text(vapid_key), SUBJECT)
         policy = EndpointPolicy.from_settings(settings)
 
-        async def one(job) -> int:
+        async def one(job, body) -> int:
             async with slots:
-                return (await sender.send(job, TTL_S)).status
+                return (await sender.send(job, TTL_S, body)).status
 
         clock = _Clock()
+        statuses = []
         async with Sender(signer, policy, concurrency=settings.push_concurrency, timeout_s=10) as sender:
-            statuses = await asyncio.gather(*(one(job) for job in jobs))
+            # As the worker does: each batch encrypted in one go, then sent.
+            for start in range(0, len(jobs), settings.push_batch_size):
+                batch = jobs[start : start + settings.push_batch_size]
+                statuses += await asyncio.gather(*map(one, batch, sender.seal(batch)))
         assert set(statuses) == {201}, set(statuses)
         return clock.figures()
 

@@ -115,7 +115,11 @@ class Worker:
         # takes at most push_timeout_s, and half as long again is left for writing the result.
         # (The settings demand a lease of two timeouts, so half a timeout remains to start it in.)
         start_by = time.monotonic() + self.settings.push_lease_s - 1.5 * self.settings.push_timeout_s
-        return [asyncio.create_task(self._attempt(sender, job, start_by)) for job in jobs]
+        # All of a claim's messages are encrypted at once, before any is sent (see Sender.seal).
+        bodies = sender.seal(jobs)
+        return [
+            asyncio.create_task(self._attempt(sender, job, body, start_by)) for job, body in zip(jobs, bodies, strict=True)
+        ]
 
     async def _claim(self, limit: int) -> list[ClaimedJob]:
         try:
@@ -173,24 +177,24 @@ class Worker:
         except TimeoutError:
             pass
 
-    async def _attempt(self, sender: Sender, job: ClaimedJob, start_by: float) -> None:
+    async def _attempt(self, sender: Sender, job: ClaimedJob, body: bytes | None, start_by: float) -> None:
         try:
             async with self._slots:
                 late = self._stopping or time.monotonic() > start_by
-                outcome = HANDED_BACK if late else await self._deliver(sender, job)
+                outcome = HANDED_BACK if late else await self._deliver(sender, job, body)
         except Exception as error:  # a bug must not leave the job claimed until its lease ends
             log.exception("push delivery failed unexpectedly", job=job.id)
             outcome = self._retry(job, None, f"{type(error).__name__}: {error}", None)
         self._results.put_nowait((job, outcome))
 
-    async def _deliver(self, sender: Sender, job: ClaimedJob) -> Outcome:
+    async def _deliver(self, sender: Sender, job: ClaimedJob, body: bytes | None) -> Outcome:
         if job.endpoint is None:
             return Outcome(JobStatus.GONE, error="subscription removed")
         ttl = job.remaining_ttl(now())
         if ttl <= 0:
             return Outcome(JobStatus.EXPIRED)
         try:
-            reply = await sender.send(job, ttl)
+            reply = await sender.send(job, ttl, body)
         except EndpointRefused as refusal:
             return Outcome(JobStatus.FAILED, error=f"endpoint refused: {refusal}")
         return self._judge(job, reply)
