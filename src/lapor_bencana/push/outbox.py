@@ -99,21 +99,20 @@ async def _enqueue(message: PushMessage, column: str, ids: Iterable[int]) -> int
     at = now()
     async with _write_transaction():
         for chunk in _chunks(sorted(set(ids))):
-            rows = await PushJob.raw(_insert_jobs_sql(column, len(chunk)), *_job_values(message, at), *chunk)
+            rows = await PushJob.raw(_insert_jobs_sql(column, chunk), *_job_values(message, at))
             queued += len(rows)
     return queued
 
 
-def _insert_jobs_sql(column: str, count: int) -> str:
+def _insert_jobs_sql(column: str, ids: Sequence[int]) -> str:
     # Straight from the subscriptions in the database: a fan-out to thousands builds no row objects.
     typed = _typed_placeholder
-    ids = ", ".join(["{}"] * count)
     return (
         "INSERT INTO push_job (subscription, call_id, payload, ttl, urgency, topic, status, attempts,"
         " next_attempt_at, last_error, created_at)"
         f" SELECT id, {typed('INTEGER')}, {typed('TEXT')}, {typed('INTEGER')}, {typed('VARCHAR')},"
         f" {typed('VARCHAR')}, {typed('VARCHAR')}, 0, {typed('TIMESTAMPTZ')}, '', {typed('TIMESTAMPTZ')}"
-        f' FROM push_subscription WHERE "{column}" IN ({ids}) RETURNING id'
+        f' FROM push_subscription WHERE "{column}" IN ({_id_list(ids)}) RETURNING id'
     )
 
 
