@@ -2,8 +2,9 @@
 
 It holds at most ``push_batch_size`` claimed jobs and runs at most ``push_concurrency`` requests,
 claiming more while half a batch is still in hand, so a push service that hangs ties up one request
-slot until its timeout and never the rest. A separate task writes results as they come in: all
-that arrived during one write go into the next, so writes grow with the load and stay few.
+slot until its timeout and never the rest. A separate task writes results as they come in, after
+a moment for more to arrive: all that arrived meanwhile go into one write, so writes grow with the
+load and stay few.
 
 Runs inside the app (:func:`embedded`, the default) or as ``lapor push worker`` processes; any
 number of workers may share one database.
@@ -39,6 +40,9 @@ MAX_RETRY_DELAY_S = 3600.0
 # their jobs keep their claim until the lease ends and another worker takes them.
 LAST_WRITE_TRIES = 3
 HANDED_BACK = Outcome(JobStatus.PENDING, attempted=False)
+# While a fan-out is under way, results are written at most this often, unless this many are waiting.
+GATHER_S = 0.02
+GATHER_RESULTS = 100
 # Put after the last result: the recorder writes what is left and ends.
 _DONE = None
 
@@ -150,6 +154,10 @@ class Worker:
                 first = await self._results.get()
         except TimeoutError:
             return []
+        if first is not _DONE and self._results.qsize() < GATHER_RESULTS:
+            # A moment for more to arrive: fewer, larger writes, each one transaction (on SQLite, the
+            # write lock other workers then wait for).
+            await asyncio.sleep(GATHER_S)
         arrived = [first]
         while not self._results.empty():
             arrived.append(self._results.get_nowait())
