@@ -204,7 +204,11 @@ class _Connection(asyncio.Protocol):
             self._fail(ProtocolError(f"malformed answer: {error}"))
 
     def eof_received(self) -> bool:
-        return False  # close the transport; connection_lost follows
+        # The server is done with this connection: no new request goes on it (an answer that ends
+        # with the connection is completed in connection_lost, which follows).
+        self.closed = True
+        self.reusable = False
+        return False
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closed = True
