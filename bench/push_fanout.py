@@ -1,26 +1,33 @@
 """Web Push fan-out: one call for help to 1,000, 10,000 and 100,000 subscriptions.
 
-    .venv/bin/python bench/push_fanout.py           # the full run: 15-30 minutes on 2 cores
+    .venv/bin/python bench/push_fanout.py           # the full run: 10-20 minutes on 2 cores
     .venv/bin/python bench/push_fanout.py --quick   # one run of each, 1,000 and 10,000 only
+    .venv/bin/python bench/push_fanout.py --sizes 1000,10000 --runs 3
 
 A minimal push service runs in a process of its own, listening on two ports (two push-service
 origins) and answering every POST with 201 without decrypting anything. Each measurement runs in
 a fresh child process, so the peak memory reported is that measurement's own. For the same
 subscriptions and the same payload:
 
-  ours       the real path: jobs enqueued for the users in a SQLite outbox, then drained by the
+  ours       the real path in ONE process, as the app's embedded worker or one `lapor push
+             worker` runs it: jobs enqueued for the users in a SQLite outbox, then drained by the
              push worker with its default settings (claim, encrypt, VAPID, POST, record results)
-  ours ×2    the same with two worker processes (`lapor push worker` twice) sharing the outbox
+  ours ×2    the same with two worker processes (`lapor push worker` twice) sharing the outbox,
+             the scaled set-up; the enqueueing is timed too
   db only    the same enqueue, claims and result writes, with nothing sent
   send only  our sender over the same jobs held in memory: encryption, VAPID, HTTP, no database
-  crypto     payload encryption plus one VAPID header per origin, no HTTP, no database: the limit
+  crypto     payload encryption plus one VAPID header per origin, no HTTP, no database, in one
+             process: the limit for one core
+  crypto ×2  the same split between two processes: the limit for two cores
   naive      a loop of pywebpush.webpush(), as its README shows it
 
-All run at 1,000 and 10,000 (naive and ours ×2 three times at 10,000, the others five); ours
-alone at 100,000, to show how time and memory grow. CPU time per message (all threads of the
+All run at 1,000 and 10,000 (five times, the naive loop three times at 10,000); ours alone at
+100,000, three times, to show how time and memory grow. CPU time per message (all threads of the
 measuring processes, the push service's not counted) varies much less than wall time on a
-shared machine. Peak RSS is the measuring process's high-water mark (VmHWM), imports included. Figures are medians over the runs;
-ratios compare with baselines measured in the same run.
+shared machine. Peak RSS is the measuring process's high-water mark (VmHWM), imports included
+(for the ×2 rows, the larger of the two). Figures are medians over the runs; ratios compare with
+baselines measured in the same run: "vs crypto (1 process)" with crypto, "vs crypto, as many
+processes" with crypto ×2 for the ×2 rows.
 docs/performance.md keeps a copy of the results with their discussion.
 """
 
@@ -46,6 +53,7 @@ PAYLOAD = (
 )
 SUBJECT = "mailto:dinsos@balangankab.go.id"
 TTL_S = 3600
+LOAD_AT_START = os.getloadavg()[0]
 
 
 # --- the push service: one process, two ports --------------------------------------------------
@@ -234,28 +242,40 @@ def run_ours_twice(template: Path, count: int, vapid_key: str, workdir: Path) ->
     from lapor_bencana.push import outbox
 
     database = _copy(template, workdir)
+    queued = []
+    figures, reports = _side_by_side(
+        _worker_process,
+        [(database, workdir, vapid_key)] * 2,
+        # Enqueued while the clock runs, as in ours; the workers start on the full outbox.
+        before_go=lambda: queued.append(
+            asyncio.run(_on_database(database, lambda: outbox.enqueue_for_users(_message(), range(1, count + 1))))
+        ),
+    )
+    assert queued == [count] and sum(report["sent"] for report in reports) == count, reports
+    return figures
+
+
+def _side_by_side(target, arguments: list[tuple], before_go=lambda: None) -> tuple[dict, list[dict]]:
+    """Runs ``target(*arguments[i], ready, go, finished)`` in one process each, started and ready
+    before the clock starts; the clock stops when the last has reported on ``finished``."""
     spawn = multiprocessing.get_context("spawn")
     ready, go, finished = spawn.Queue(), spawn.Event(), spawn.Queue()
-    workers = [
-        spawn.Process(target=_worker_process, args=(database, workdir, vapid_key, ready, go, finished))
-        for _ in range(2)
-    ]
-    for worker in workers:
-        worker.start()
-    for _ in workers:
+    processes = [spawn.Process(target=target, args=(*each, ready, go, finished)) for each in arguments]
+    for process in processes:
+        process.start()
+    for _ in processes:
         ready.get()
     clock = _Clock()
-    queued = asyncio.run(_on_database(database, lambda: outbox.enqueue_for_users(_message(), range(1, count + 1))))
+    before_go()
     go.set()
-    reports = [finished.get() for _ in workers]
+    reports = [finished.get() for _ in processes]
     figures = clock.figures()
-    for worker in workers:
-        worker.join()
-    assert queued == count and sum(report["sent"] for report in reports) == count, reports
+    for process in processes:
+        process.join()
     figures["cpu_s"] += sum(report["cpu_s"] for report in reports)
-    # Each worker process's own peak: the two share no memory.
+    # Each process's own peak: they share no memory.
     figures["rss_peak_kb"] = max(report["rss_peak_kb"] for report in reports)
-    return figures
+    return figures, reports
 
 
 def _worker_process(database: Path, workdir: Path, vapid_key: str, ready, go, finished) -> None:
@@ -310,13 +330,17 @@ def run_send_only(template: Path, count: int, vapid_key: str, workdir: Path) -> 
         signer = VapidSigner(keys_from_text(vapid_key), SUBJECT)
         policy = EndpointPolicy.from_settings(settings)
 
-        async def one(job) -> int:
+        async def one(job, body) -> int:
             async with slots:
-                return (await sender.send(job, TTL_S)).status
+                return (await sender.send(job, TTL_S, body)).status
 
         clock = _Clock()
+        statuses = []
         async with Sender(signer, policy, concurrency=settings.push_concurrency, timeout_s=10) as sender:
-            statuses = await asyncio.gather(*(one(job) for job in jobs))
+            # As the worker does: each batch encrypted in one go, then sent.
+            for start in range(0, len(jobs), settings.push_batch_size):
+                batch = jobs[start : start + settings.push_batch_size]
+                statuses += await asyncio.gather(*map(one, batch, sender.seal(batch)))
         assert set(statuses) == {201}, set(statuses)
         return clock.figures()
 
@@ -324,20 +348,43 @@ def run_send_only(template: Path, count: int, vapid_key: str, workdir: Path) -> 
 
 
 def run_crypto(template: Path, count: int, vapid_key: str, workdir: Path) -> dict:
+    rows, encrypt_all = subscriptions(template)[:count], _encrypter()
+    clock = _Clock()
+    encrypt_all(rows, vapid_key)
+    return clock.figures()
+
+
+def run_crypto_twice(template: Path, count: int, vapid_key: str, workdir: Path) -> dict:
+    rows = subscriptions(template)[:count]
+    figures, _ = _side_by_side(_crypto_process, [(rows[0::2], vapid_key), (rows[1::2], vapid_key)])
+    return figures
+
+
+def _crypto_process(rows: list, vapid_key: str, ready, go, finished) -> None:
+    encrypt_all = _encrypter()
+    ready.put(True)
+    go.wait()
+    cpu_before = time.process_time()
+    encrypt_all(rows, vapid_key)
+    finished.put({"cpu_s": time.process_time() - cpu_before, "rss_peak_kb": _memory_kb("VmHWM")})
+
+
+def _encrypter():
+    """The crypto-only work, imported before any clock starts."""
     from yarl import URL
 
     from lapor_bencana.push.encryption import encrypt
     from lapor_bencana.push.vapid import VapidSigner, b64url_decode, keys_from_text
 
-    rows = subscriptions(template)[:count]
-    payload = PAYLOAD.encode()
-    clock = _Clock()
-    signer = VapidSigner(keys_from_text(vapid_key), SUBJECT)
-    for origin in {str(URL(endpoint).origin()) for endpoint, _, _ in rows}:
-        signer.authorization(origin)
-    for _, p256dh, auth in rows:
-        encrypt(payload, b64url_decode(p256dh), b64url_decode(auth))
-    return clock.figures()
+    def encrypt_all(rows: list, vapid_key: str) -> None:
+        payload = PAYLOAD.encode()
+        signer = VapidSigner(keys_from_text(vapid_key), SUBJECT)
+        for origin in {str(URL(endpoint).origin()) for endpoint, _, _ in rows}:
+            signer.authorization(origin)
+        for _, p256dh, auth in rows:
+            encrypt(payload, b64url_decode(p256dh), b64url_decode(auth))
+
+    return encrypt_all
 
 
 def run_naive(template: Path, count: int, vapid_key: str, workdir: Path) -> dict:
@@ -360,6 +407,7 @@ MODES = {
     "db only": run_db_only,
     "send only": run_send_only,
     "crypto": run_crypto,
+    "crypto ×2": run_crypto_twice,
     "naive": run_naive,
 }
 
@@ -374,21 +422,28 @@ def _memory_kb(field: str) -> int:
 # --- the plan and the report --------------------------------------------------------------------
 
 
-def plan(quick: bool) -> list[tuple[int, str, int]]:
+def plan(quick: bool, sizes: list[int], most_runs: int) -> list[tuple[int, str, int]]:
     """(subscriptions, mode, runs). Modes of one size alternate, so that noise falls on all alike."""
     if quick:
         return [(count, mode, 1) for count in (1_000, 10_000) for mode in MODES]
-    return [
+    steps = [
         *[(1_000, mode, 5) for mode in MODES],
-        *[(10_000, mode, 3 if mode in ("naive", "ours ×2") else 5) for mode in MODES],
+        # The naive loop takes over 40 s a run at 10,000.
+        *[(10_000, mode, 3 if mode == "naive" else 5) for mode in MODES],
         (100_000, "ours", 3),
     ]
+    return [(count, mode, min(runs, most_runs)) for count, mode, runs in steps if count in sizes]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="one run of each, 1,000 and 10,000 only")
-    quick = parser.parse_args().quick
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="subscription counts to run, of 1000,10000,100000"
+    )
+    parser.add_argument("--runs", type=int, default=5, help="at most this many runs of each")
+    arguments = parser.parse_args()
+    sizes = [int(size) for size in arguments.sizes.split(",")]
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
     from lapor_bencana.push.vapid import generate_private_key
 
@@ -401,7 +456,7 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="push-bench-"))
     figures: dict[tuple[int, str], list[dict]] = {}
     try:
-        steps = plan(quick)
+        steps = plan(arguments.quick, sizes, arguments.runs)
         for count in sorted({count for count, _, _ in steps}):
             template = scratch / f"template-{count}.sqlite3"
             print(f"preparing {count:,} subscriptions…", file=sys.stderr, flush=True)
@@ -436,20 +491,24 @@ def report(figures: dict[tuple[int, str], list[dict]]) -> str:
         return statistics.median(run[key] for run in runs) if runs else None
 
     lines = [
-        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average at the end"
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average at the start"
+        f" {LOAD_AT_START:.1f} and at the end"
         f" {os.getloadavg()[0]:.1f}. Medians of {', '.join(sorted({f'{len(r)}' for r in figures.values()}))} runs.",
         "",
-        "| subscriptions | what | wall time | messages/s | vs naive | vs crypto only | CPU per message | peak RSS |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| subscriptions | what | wall time | messages/s | vs naive | vs crypto (1 process) | vs crypto, as many"
+        " processes | CPU per message | peak RSS |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for (count, mode), runs in figures.items():
         seconds = median(count, mode)
         naive, crypto = median(count, "naive"), median(count, "crypto")
+        crypto_alike = median(count, "crypto ×2") if mode.endswith("×2") else crypto
         cpu_us = median(count, mode, "cpu_s") / count * 1e6
         peak = statistics.median(run["rss_peak_kb"] for run in runs) / 1024
         lines.append(
             f"| {count:,} | {mode} | {seconds:.2f} s | {count / seconds:,.0f} |"
-            f" {_ratio(naive, seconds)} | {_ratio(crypto, seconds)} | {cpu_us:,.0f} µs | {peak:.0f} MB |"
+            f" {_ratio(naive, seconds)} | {_ratio(crypto, seconds)} | {_ratio(crypto_alike, seconds)} |"
+            f" {cpu_us:,.0f} µs | {peak:.0f} MB |"
         )
     lines += ["", "Where the time of *ours* goes (medians):", ""]
     for count in sorted({count for count, mode in figures if mode == "ours"}):

@@ -187,6 +187,18 @@ async def test_a_refusal_from_the_push_service_fails_the_message_without_retryin
     assert await PushSubscription.count() == 1
 
 
+async def test_a_subscription_with_a_broken_key_holds_up_none_of_the_others(app, settings, push_service):
+    # Messages are encrypted a claim at a time: one that cannot be must not take the others down.
+    subscribers = [await subscribed(push_service, settings) for _ in range(3)]
+    broken = await PushSubscription.objects().where(PushSubscription.endpoint == subscribers[1].endpoint).first()
+    await PushSubscription.update({PushSubscription.p256dh: "AAAA"}).where(PushSubscription.id == broken.id)
+    await outbox.enqueue(CALL, [row["id"] for row in await PushSubscription.select(PushSubscription.id)])
+    await deliver_all(settings)
+    assert [len(push_service.payloads(s)) for s in subscribers] == [1, 0, 1]
+    retrying = await PushJob.objects().where(PushJob.subscription == broken.id).first()
+    assert retrying.status == JobStatus.PENDING and "ValueError" in retrying.last_error
+
+
 async def jobs_finished() -> bool:
     return not await PushJob.exists().where(PushJob.status.is_in([JobStatus.PENDING, JobStatus.SENDING]))
 

@@ -57,7 +57,7 @@ def _parse(endpoint: str) -> URL:
     if not endpoint.isascii() or _WHITESPACE_OR_CONTROL.search(endpoint):
         raise EndpointRefused(_("Alamat endpoint tidak valid."))
     try:
-        # yarl is what aiohttp parses the address with, so the host checked is the host contacted.
+        # The sender's HTTP client connects to this parsed URL: the host checked is the host contacted.
         url = URL(endpoint)
     except ValueError:
         raise EndpointRefused(_("Alamat endpoint tidak valid.")) from None

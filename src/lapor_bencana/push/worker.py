@@ -2,8 +2,9 @@
 
 It holds at most ``push_batch_size`` claimed jobs and runs at most ``push_concurrency`` requests,
 claiming more while half a batch is still in hand, so a push service that hangs ties up one request
-slot until its timeout and never the rest. A separate task writes results as they come in: all
-that arrived during one write go into the next, so writes grow with the load and stay few.
+slot until its timeout and never the rest. A separate task writes results as they come in, after
+a moment for more to arrive: all that arrived meanwhile go into one write, so writes grow with the
+load and stay few.
 
 Runs inside the app (:func:`embedded`, the default) or as ``lapor push worker`` processes; any
 number of workers may share one database.
@@ -39,6 +40,9 @@ MAX_RETRY_DELAY_S = 3600.0
 # their jobs keep their claim until the lease ends and another worker takes them.
 LAST_WRITE_TRIES = 3
 HANDED_BACK = Outcome(JobStatus.PENDING, attempted=False)
+# While a fan-out is under way, results are written at most this often, unless this many are waiting.
+GATHER_S = 0.02
+GATHER_RESULTS = 100
 # Put after the last result: the recorder writes what is left and ends.
 _DONE = None
 
@@ -120,7 +124,11 @@ class Worker:
         # takes at most push_timeout_s, and half as long again is left for writing the result.
         # (The settings demand a lease of two timeouts, so half a timeout remains to start it in.)
         start_by = time.monotonic() + self.settings.push_lease_s - 1.5 * self.settings.push_timeout_s
-        return [asyncio.create_task(self._attempt(sender, job, start_by)) for job in jobs]
+        # All of a claim's messages are encrypted at once, before any is sent (see Sender.seal).
+        bodies = sender.seal(jobs)
+        return [
+            asyncio.create_task(self._attempt(sender, job, body, start_by)) for job, body in zip(jobs, bodies, strict=True)
+        ]
 
     async def _claim(self, limit: int) -> list[ClaimedJob]:
         try:
@@ -151,6 +159,10 @@ class Worker:
                 first = await self._results.get()
         except TimeoutError:
             return []
+        if first is not _DONE and self._results.qsize() < GATHER_RESULTS:
+            # A moment for more to arrive: fewer, larger writes, each one transaction (on SQLite, the
+            # write lock other workers then wait for).
+            await asyncio.sleep(GATHER_S)
         arrived = [first]
         while not self._results.empty():
             arrived.append(self._results.get_nowait())
@@ -184,24 +196,24 @@ class Worker:
         except TimeoutError:
             pass
 
-    async def _attempt(self, sender: Sender, job: ClaimedJob, start_by: float) -> None:
+    async def _attempt(self, sender: Sender, job: ClaimedJob, body: bytes | None, start_by: float) -> None:
         try:
             async with self._slots:
                 late = self._stopping or time.monotonic() > start_by
-                outcome = HANDED_BACK if late else await self._deliver(sender, job)
+                outcome = HANDED_BACK if late else await self._deliver(sender, job, body)
         except Exception as error:  # a bug must not leave the job claimed until its lease ends
             log.exception("push delivery failed unexpectedly", job=job.id)
             outcome = self._retry(job, None, f"{type(error).__name__}: {error}", None)
         self._results.put_nowait((job, outcome))
 
-    async def _deliver(self, sender: Sender, job: ClaimedJob) -> Outcome:
+    async def _deliver(self, sender: Sender, job: ClaimedJob, body: bytes | None) -> Outcome:
         if job.endpoint is None:
             return Outcome(JobStatus.GONE, error="subscription removed")
         ttl = job.remaining_ttl(now())
         if ttl <= 0:
             return Outcome(JobStatus.EXPIRED)
         try:
-            reply = await sender.send(job, ttl)
+            reply = await sender.send(job, ttl, body)
         except EndpointRefused as refusal:
             return Outcome(JobStatus.FAILED, error=f"endpoint refused: {refusal}")
         return self._judge(job, reply)
