@@ -14,6 +14,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
+from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana import live
 from lapor_bencana.aid import service
 from lapor_bencana.aid.items import AidError, catalogue
@@ -21,7 +22,7 @@ from lapor_bencana.aid.panel import date_text, local_today
 from lapor_bencana.accounts.tables import Role
 from lapor_bencana.aid.tables import Direction
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.incidents.routes import incident_context, _incident_or_404
+from lapor_bencana.incidents.routes import incident_context
 from lapor_bencana.incidents.triage import Context
 from lapor_bencana.needs.rules import Unit
 from lapor_bencana.needs.service import current_standards
@@ -51,7 +52,7 @@ async def _items() -> list:
 
 @post("/koordinator/kejadian/{code:str}/bantuan", opt=STAFF_ONLY, include_in_schema=False, request_max_body_size=FORM_MAX_BODY)
 async def record_delivery(request: Request, code: FromPath[str]) -> Response | Template:
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str)}
     upload = form.get("photo")

@@ -202,14 +202,17 @@ async def balance_of(warehouse_id: int, item_code: str) -> Decimal:
     return next((b.balance for b in await stock_balances(warehouse_id) if b.item_code == item_code), Decimal(0))
 
 
-def _short_stock_message(item: Item, warehouse_name: str, balance: Decimal, wanted: Decimal) -> str:
-    return _(
-        "Stok %(item)s di %(warehouse)s tinggal %(balance)s, tidak cukup untuk %(wanted)s.",
-        item=item.label,
-        warehouse=warehouse_name,
-        balance=quantity_text(item.unit, balance),
-        wanted=quantity_text(item.unit, wanted),
-    )
+async def _check_stock(warehouse: Mapping[str, Any], item: Item, quantity: Decimal, errors: dict[str, str]) -> None:
+    """What leaves a warehouse can be at most what it holds."""
+    balance = await balance_of(warehouse["id"], item.code)
+    if quantity > balance:
+        errors["quantity"] = _(
+            "Stok %(item)s di %(warehouse)s tinggal %(balance)s, tidak cukup untuk %(wanted)s.",
+            item=item.label,
+            warehouse=warehouse["name"],
+            balance=quantity_text(item.unit, balance),
+            wanted=quantity_text(item.unit, quantity),
+        )
 
 
 async def record_stock_movement(
@@ -228,9 +231,7 @@ async def record_stock_movement(
     async with audit.transaction():
         warehouse = await _active_warehouse(data.get("warehouse"), errors)
         if not errors and direction == Direction.OUT:
-            balance = await balance_of(warehouse["id"], item.code)
-            if quantity > balance:
-                errors["quantity"] = _short_stock_message(item, warehouse["name"], balance, quantity)
+            await _check_stock(warehouse, item, quantity, errors)
         if errors:
             raise AidError(errors)
         values = {
@@ -316,9 +317,7 @@ async def record_delivery(
         if source_kind == SourceKind.WAREHOUSE:
             warehouse = await _active_warehouse(data.get("warehouse"), errors)
             if warehouse and not errors:
-                balance = await balance_of(warehouse["id"], item.code)
-                if quantity > balance:
-                    errors["quantity"] = _short_stock_message(item, warehouse["name"], balance, quantity)
+                await _check_stock(warehouse, item, quantity, errors)
         if errors:
             raise AidError(errors)
         values = {

@@ -13,6 +13,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
+from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana import audit, live
 from lapor_bencana.accounts import service as account_service
 from lapor_bencana.accounts.management import account_card_context
@@ -140,13 +141,6 @@ async def assign_report(request: Request, report_id: FromPath[int]) -> Response 
     return await _after_report_action(request, report_id)
 
 
-async def _incident_or_404(code: str) -> Incident:
-    incident = await Incident.objects().where(Incident.code == code).first().run()
-    if incident is None:
-        raise NotFoundException()
-    return incident
-
-
 async def needs_of(incident: Incident, figures: dict | None) -> tuple[NeedsResult | None, str | None]:
     """The relief needed by the incident's current figures, or why it cannot be worked out."""
     if figures is None:
@@ -184,7 +178,7 @@ async def incident_context(incident: Incident) -> dict[str, Any]:
 
 @get("/koordinator/kejadian/{code:str}", opt=STAFF_ONLY, include_in_schema=False)
 async def incident_page(request: Request, code: FromPath[str]) -> Template:
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     context = await incident_context(incident)
     if request.headers.get("HX-Request") and request.headers.get("HX-Target") == "incident-live":
         return Template("fragments/desk/incident_live.html", context=context)
@@ -196,13 +190,13 @@ async def _after_incident_action(request: Request, incident: Incident, error: st
         live.publish(request, "incident-changed", incident=incident.id)
     if not request.headers.get("HX-Request"):
         return Redirect(f"/koordinator/kejadian/{incident.code}", status_code=303)
-    context = await incident_context(await _incident_or_404(incident.code)) | {"error": error}
+    context = await incident_context(await incident_or_404(incident.code)) | {"error": error}
     return Template("fragments/desk/incident_live.html", context=context, status_code=422 if error else 200)
 
 
 @post("/koordinator/kejadian/{code:str}/status", opt=STAFF_ONLY, include_in_schema=False)
 async def incident_status(request: Request, code: FromPath[str]) -> Response | Template:
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     try:
         await triage.change_status(incident.id, (await _form(request)).get("status", ""), _context(request))
     except triage.TriageError as problem:
@@ -212,7 +206,7 @@ async def incident_status(request: Request, code: FromPath[str]) -> Response | T
 
 @post("/koordinator/kejadian/{code:str}/pengaturan", opt=STAFF_ONLY, include_in_schema=False)
 async def incident_settings(request: Request, code: FromPath[str]) -> Response | Template:
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     form = await _form(request)
     try:
         changes = {
@@ -237,7 +231,7 @@ def _bounded(text: str | None, default: float, low: float, high: float) -> float
 
 @post("/kejadian/{code:str}/kaji-cepat", opt={"access": FIELD}, include_in_schema=False)
 async def record_assessment(request: Request, code: FromPath[str]) -> Response | Template:
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     values, errors = assessments.validate(await _form(request))
     if errors:
         return await _after_incident_action(request, incident, next(iter(errors.values())))
@@ -248,7 +242,7 @@ async def record_assessment(request: Request, code: FromPath[str]) -> Response |
 
 @post("/koordinator/kejadian/{code:str}/kaji-cepat/{assessment_id:int}/verifikasi", opt=STAFF_ONLY, include_in_schema=False)
 async def verify_assessment(request: Request, code: FromPath[str], assessment_id: FromPath[int]) -> Response | Template:
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     try:
         await assessments.verify(assessment_id, _context(request))
     except triage.TriageError as problem:

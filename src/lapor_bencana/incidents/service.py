@@ -1,6 +1,16 @@
 from __future__ import annotations
 
+from litestar.exceptions import NotFoundException
+
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
+
+
+async def incident_or_404(code: str) -> Incident:
+    """The incident a route's path names; an unknown code is the route's 404."""
+    incident = await Incident.objects().where(Incident.code == code).first().run()
+    if incident is None:
+        raise NotFoundException()
+    return incident
 
 
 async def recent_verified(limit: int) -> list[dict]:

@@ -10,8 +10,8 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response, Stream, Template
 
+from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.needs.words import number
 from lapor_bencana.sitrep import cap, exports, pdf, report, transparency
 from lapor_bencana.aid.deployments import RESPONSE_LABELS
@@ -69,16 +69,9 @@ async def export_file(request: Request, dataset: FromPath[str]) -> Response | St
     return Response(content, media_type=media_type, headers=headers)
 
 
-async def _incident_or_404(code: str) -> Incident:
-    incident = await Incident.objects().where(Incident.code == code).first().run()
-    if incident is None:
-        raise NotFoundException()
-    return incident
-
-
 @get("/koordinator/kejadian/{code:str}/cap.xml", opt=STAFF_ONLY, include_in_schema=False)
 async def cap_alert(request: Request, code: FromPath[str]) -> Response:
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     state = request.app.state
     body = await cap.incident_alert(
         incident, sender=state.settings.effective_cap_sender, regency_name=state.regency_name, zone=_zone(request),
@@ -105,7 +98,7 @@ async def _situation(request: Request, code: str | None) -> tuple[report.Situati
     state = request.app.state
     if code is None:
         return await report.regency_report(day, zone=_zone(request), regency_name=state.regency_name), None
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     return await report.incident_report(incident, day, zone=_zone(request), regency_name=state.regency_name), None
 
 

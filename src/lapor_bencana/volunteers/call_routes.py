@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Request, get, post
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
 
+from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana import live
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents import assessments
@@ -30,20 +30,13 @@ def _context(request: Request) -> Context:
     return Context(actor=current_user(request), client_address=request.client.host if request.client else None)
 
 
-async def _incident_or_404(code: str) -> Incident:
-    incident = await Incident.objects().where(Incident.code == code).first().run()
-    if incident is None:
-        raise NotFoundException()
-    return incident
-
-
 def _is_htmx(request: Request) -> bool:
     return bool(request.headers.get("HX-Request"))
 
 
 @post("/koordinator/kejadian/{code:str}/panggilan", opt={"access": STAFF}, include_in_schema=False)
 async def send_call(request: Request, code: FromPath[str]) -> Response | Template:
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     form = await request.form()
     data = {key: value for key, value in form.items() if isinstance(value, str)}
     data["skills"] = [value for value in form.getall("skills", []) if isinstance(value, str)]
@@ -101,13 +94,13 @@ async def _field_context(request: Request, incident: Incident, **extra: Any) -> 
 @get("/kejadian/{code:str}", opt={"access": FIELD}, include_in_schema=False)
 async def field_incident(request: Request, code: FromPath[str]) -> Template:
     """What volunteers called to the incident need: never the reporters' names, phones or words."""
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     return Template("pages/field/incident.html", context=await _field_context(request, incident))
 
 
 @post("/kejadian/{code:str}/jawab", opt={"access": FIELD}, include_in_schema=False)
 async def answer_call(request: Request, code: FromPath[str]) -> Response | Template:
-    incident = await _incident_or_404(code)
+    incident = await incident_or_404(code)
     form = await request.form()
     error = None
     try:
