@@ -63,7 +63,8 @@ class FigureField:
         return _AMOUNTS[self.unit](1 if value == 1 else 2, format_decimal(value, locale=current_locale.get()))
 
 
-# What every assessed figure is shown in; a resident's report also carries the REPORTED ones.
+# The views of every assessed figure; residents report the REPORTED ones too; HEADLINE ones are
+# also summed on the dashboard.
 ASSESSED = frozenset(View) - {View.REPORT, View.DASHBOARD}
 REPORTED = ASSESSED | {View.REPORT}
 HEADLINE = REPORTED | {View.DASHBOARD}
@@ -101,9 +102,6 @@ def figures_in(view: View) -> tuple[FigureField, ...]:
 COUNT_FIELDS = tuple(figure.name for figure in figures_in(View.REPORT))
 PEOPLE_COUNTS = tuple(figure.name for figure in figures_in(View.REPORT) if figure.unit != Unit.BUILDINGS)
 HOUSE_COUNTS = tuple(figure.name for figure in figures_in(View.REPORT) if figure.unit == Unit.BUILDINGS)
-COUNT_LABELS = {figure.name: figure.label for figure in FIGURES}
-# Every figure of an assessment (its columns: ImpactCounts and the Assessment table's own).
-ASSESSMENT_FIELDS = tuple(figure.name for figure in figures_in(View.ASSESSMENT))
 
 
 class ImpactCounts:
