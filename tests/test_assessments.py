@@ -4,6 +4,7 @@ from lapor_bencana import audit
 from lapor_bencana.accounts.service import create_user
 from lapor_bencana.accounts.tables import Role
 from lapor_bencana.incidents import assessments, triage
+from lapor_bencana.incidents.tables import Assessment, Incident
 from tests.test_triage import new_report
 
 
@@ -37,3 +38,15 @@ async def test_the_figures_are_the_latest_verified_snapshot(client, people):
     assert history[-1]["recorded_by_name"] == "Budi"
     actions = [entry.action for entry in await audit.history("incident", incident.id)]
     assert actions.count("assessment.create") == 3 and "assessment.verify" in actions
+
+
+async def test_verifying_an_assessment_changes_the_incident(client, people):
+    coordinator, officer = people
+    incident = await triage.verify((await new_report(client)).id, coordinator)
+    pending = await assessments.record(incident.id, {"displaced": 100}, officer, verified=False)
+    before = (await Incident.select(Incident.updated_at).where(Incident.id == incident.id).first().run())["updated_at"]
+    await assessments.verify(pending.id, coordinator)
+    verified = await Assessment.select(Assessment.verified_at).where(Assessment.id == pending.id).first().run()
+    after = (await Incident.select(Incident.updated_at).where(Incident.id == incident.id).first().run())["updated_at"]
+    # Its public figures changed: the API's updated_at says so.
+    assert after == verified["verified_at"] and after > before

@@ -97,7 +97,7 @@ async def test_totals_sum_the_latest_verified_assessment_of_each_open_incident(c
 
     totals = await stats.totals()
     assert totals.open_incidents == 3 and totals.assessed_incidents == 2
-    assert totals.figures == {"affected_people": 327, "displaced": 80, "affected_families": 0, "dead": 1}
+    assert totals.figures == {"affected_people": 327, "displaced": 80, "affected_families": 0, "dead": 1, "houses_flooded": 0}
 
 
 async def at(report: Report, moment: datetime) -> None:

@@ -47,8 +47,8 @@ async def test_incident_report_html_and_pdf_agree_with_the_records(staff):
 
     page = await staff.get(f"/koordinator/kejadian/{code}/laporan-situasi")
     assert page.status_code == 200
-    assert html_cell(page.text, "data-figure", "displaced") == number(figures.displaced) == "100"
-    assert html_cell(page.text, "data-figure", "affected_people") == "120"
+    assert html_cell(page.text, "data-figure", "displaced") == number(figures.displaced) + " orang" == "100 orang"
+    assert html_cell(page.text, "data-figure", "affected_people") == "120 orang"
     rice_total = quantity_text("kg", Decimal(150))
     assert rice_total in html_cell(page.text, "data-item", "beras")
     assert VOLUNTEER_NAME in page.text and "Posko Balai Desa" in page.text
@@ -106,7 +106,7 @@ async def test_the_regency_report_adds_up_its_incidents(staff):
     assert page.status_code == 200
     assert page.text.count('class="sitrep-section"') == 2
     totals = re.search(r'data-testid="sitrep-totals">(.*?)</dl>', page.text, re.S).group(1)
-    assert re.search(r'data-figure="displaced">112<', totals)
+    assert re.search(r'data-figure="displaced">112 orang<', totals)
     assert quantity_text("kg", Decimal(120)) in html_cell(page.text, "data-item", "beras")
     text = pdf_text((await staff.get("/koordinator/laporan-situasi.pdf")).content)
     assert "2 kejadian aktif, 1 relawan bertugas." in text
@@ -145,7 +145,7 @@ def test_a_day_is_bounded_by_local_midnights():
 
 def test_impact_lines_keep_zero_and_drop_unknown():
     lines = sitrep.impact_lines({"dead": 0, "missing": None, "displaced": 13825})
-    assert [(line.name, line.text) for line in lines] == [("dead", "0"), ("displaced", "13.825")]
+    assert [(line.name, line.text) for line in lines] == [("dead", "0 orang"), ("displaced", "13.825 orang")]
     assert sitrep.impact_lines(None) == []
 
 

@@ -29,7 +29,7 @@ async def test_anyone_sees_verified_figures_and_aid_totals_without_personal_data
         page = await anonymous.get("/transparansi")
     assert page.status_code == 200
     section = re.search(rf'<section class="transparency"[^>]*data-incident="{seeded.incident.code}">(.*?)</section>', page.text, re.S).group(1)
-    assert re.search(r'data-figure="displaced">100<', section) and re.search(r'data-figure="affected_families">30<', section)
+    assert re.search(r'data-figure="displaced">100 orang<', section) and re.search(r'data-figure="affected_families">30 KK<', section)
     assert quantity_text("kg", Decimal(150)) in section
     assert page.text.count('class="transparency"') == 1  # the unchecked report is no incident yet
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache
 
@@ -45,6 +47,16 @@ def gettext(message: str, **variables) -> str:
 def ngettext(singular: str, plural: str, n: int, **variables) -> str:
     text = translations(current_locale.get()).ngettext(singular, plural, n)
     return text % {"num": n, **variables}
+
+
+@contextmanager
+def in_locale(locale: str) -> Iterator[None]:
+    """Text for a reader whose language is fixed, whatever the request's (a CAP alert)."""
+    token = current_locale.set(locale)
+    try:
+        yield
+    finally:
+        current_locale.reset(token)
 
 
 def N_(message: str) -> str:

@@ -1,7 +1,7 @@
 """Indonesian names of the codes that pages show (translated where they are shown)."""
 
 from lapor_bencana.i18n import N_
-from lapor_bencana.impact import COUNT_LABELS
+from lapor_bencana.impact import figures_in
 from lapor_bencana.incidents.tables import EmergencyStatus, IncidentStatus, Priority
 from lapor_bencana.reports.tables import ReportSource, ReportStatus
 
@@ -39,7 +39,7 @@ EMERGENCY_STATUS = {
 }
 
 TEMPLATE_GLOBALS = {
-    "count_labels": COUNT_LABELS,
+    "figures_in": figures_in,
     "report_status_labels": REPORT_STATUS,
     "source_labels": REPORT_SOURCE,
     "incident_status_labels": INCIDENT_STATUS,

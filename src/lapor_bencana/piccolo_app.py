@@ -11,6 +11,7 @@ from lapor_bencana.paths import MIGRATIONS_DIR
 from lapor_bencana.push.tables import PushJob, PushSubscription
 from lapor_bencana.regions.tables import Region
 from lapor_bencana.reports.tables import Report, ReportPhoto, ReportStatusChange
+from lapor_bencana.sitrep.tables import CapMessage
 from lapor_bencana.volunteers.tables import CallForHelp, CallRecipient, VolunteerProfile
 from lapor_bencana.web.tables import RateWindow
 
@@ -41,6 +42,7 @@ APP_CONFIG = AppConfig(
         PushSubscription,
         PushJob,
         RateWindow,
+        CapMessage,
     ],
     migration_dependencies=[],
     commands=[],

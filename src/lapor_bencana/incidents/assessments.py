@@ -11,19 +11,12 @@ from typing import Any
 from lapor_bencana import audit
 from lapor_bencana.i18n import N_
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.impact import COUNT_FIELDS, PEOPLE_COUNTS
+from lapor_bencana.impact import Unit, View, figures_in
 from lapor_bencana.incidents.tables import Assessment, Incident
 from lapor_bencana.incidents.triage import Context, TriageError
 from lapor_bencana.reports.validation import MAX_HOUSES, MAX_PEOPLE, Invalid, clean_count, clean_text
 from lapor_bencana.timeutil import now
 
-FACILITY_FIELDS = {
-    "houses_flooded": N_("Rumah terendam"),
-    "schools_damaged": N_("Sekolah rusak"),
-    "health_facilities_damaged": N_("Fasilitas kesehatan rusak"),
-    "worship_places_damaged": N_("Rumah ibadah rusak"),
-    "public_facilities_damaged": N_("Fasilitas umum lain rusak"),
-}
 NOTE_FIELDS = {"situation_note": N_("Keadaan di lokasi"), "needs_note": N_("Kebutuhan mendesak")}
 NOTE_LIMIT = 2000
 
@@ -31,7 +24,9 @@ NOTE_LIMIT = 2000
 def validate(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     cleaned: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    limits = {name: MAX_PEOPLE if name in PEOPLE_COUNTS else MAX_HOUSES for name in (*COUNT_FIELDS, *FACILITY_FIELDS)}
+    limits = {
+        figure.name: MAX_HOUSES if figure.unit == Unit.BUILDINGS else MAX_PEOPLE for figure in figures_in(View.ASSESSMENT)
+    }
     for name, limit in limits.items():
         try:
             cleaned[name] = clean_count(data.get(name), limit)
@@ -80,9 +75,12 @@ async def verify(assessment_id: int, ctx: Context) -> None:
             raise TriageError(_("Kaji cepat tidak ditemukan."))
         if assessment.verified:
             return
+        moment = now()
         await Assessment.update(
-            {Assessment.verified: True, Assessment.verified_by: ctx.actor.id, Assessment.verified_at: now()}
+            {Assessment.verified: True, Assessment.verified_by: ctx.actor.id, Assessment.verified_at: moment}
         ).where(Assessment.id == assessment_id).run()
+        # The incident's figures change with it (public API's updated_at).
+        await Incident.update({Incident.updated_at: moment}).where(Incident.id == assessment.incident).run()
         await audit.record(
             action="assessment.verify", entity_type="incident", entity_id=assessment.incident, actor=ctx.actor,
             before={"assessment": assessment_id, "verified": False}, after={"assessment": assessment_id, "verified": True},

@@ -169,7 +169,6 @@ async def incident_context(incident: Incident) -> dict[str, Any]:
         "next_statuses": sorted(triage.ALLOWED_STATUS_CHANGES[IncidentStatus(incident.status)]),
         "priorities": list(Priority),
         "emergency_statuses": list(EmergencyStatus),
-        "facility_labels": assessments.FACILITY_FIELDS,
         "note_labels": assessments.NOTE_FIELDS,
         **await aid_context(incident, needs),
         "call_desk": await calls.desk_view(incident),

@@ -14,7 +14,7 @@ from litestar import Response, get
 from litestar.datastructures import CacheControlHeader
 
 from lapor_bencana.hazards import get_hazard
-from lapor_bencana.impact import COUNT_FIELDS
+from lapor_bencana.impact import View, figures_in
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
 
 PUBLIC_STATUSES = (IncidentStatus.TERVERIFIKASI, IncidentStatus.DITANGANI, IncidentStatus.SELESAI)
@@ -23,9 +23,10 @@ POSITION_DECIMALS = 3  # 0.001° ≈ 110 m
 PUBLIC = {"access": "public", "skip_session": True}
 CACHE = CacheControlHeader(max_age=60, public=True)
 
+API_FIGURES = tuple(figure.name for figure in figures_in(View.API))
 Figures = make_dataclass(
     "Figures",
-    [("verified_at", datetime)] + [(name, int | None) for name in COUNT_FIELDS],
+    [("verified_at", datetime)] + [(name, int | None) for name in API_FIGURES],
     namespace={"__doc__": "The incident's latest verified rapid assessment; null counts are not known (0 is counted, none)."},
 )
 
@@ -75,7 +76,7 @@ class FeatureCollection:
 
 
 def _figure_columns() -> str:
-    return ", ".join(f"a.{name} AS fig_{name}" for name in COUNT_FIELDS)
+    return ", ".join(f"a.{name} AS fig_{name}" for name in API_FIGURES)
 
 
 async def verified_incidents(limit: int = LIMIT) -> list[PublicIncident]:
@@ -107,7 +108,7 @@ def public_incident(row: dict[str, Any]) -> PublicIncident:
     hazard = get_hazard(row["hazard"])
     figures = None
     if row["figures_at"] is not None:
-        figures = Figures(verified_at=row["figures_at"], **{name: row[f"fig_{name}"] for name in COUNT_FIELDS})
+        figures = Figures(verified_at=row["figures_at"], **{name: row[f"fig_{name}"] for name in API_FIGURES})
     return PublicIncident(
         code=row["code"],
         hazard=row["hazard"],

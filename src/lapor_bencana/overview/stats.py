@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from lapor_bencana.impact import View, figures_in
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.overview.mapdata import OPEN_INCIDENT_STATUSES
 from lapor_bencana.reports.tables import Report, ReportStatus
@@ -17,7 +18,7 @@ from lapor_bencana.timeutil import now
 
 PERIODS = (14, 30)
 NO_DISTRICT = ""
-FIGURES = ("affected_people", "displaced", "affected_families", "dead")
+FIGURES = tuple(figure.name for figure in figures_in(View.DASHBOARD))
 
 
 @dataclass(frozen=True)

@@ -5,22 +5,43 @@ here, so that a reviewer can check them against the standard (CAP-v1.2-os, §3.2
 Indonesian (``language`` id-ID) whatever the reader's UI language, because the alert is one
 document for every receiver. No personal data: reporters, volunteers and officers' free-text
 notes never appear.
+
+Messages: the alert of an incident is re-issued whenever its content changes. Each issued
+message is a row of ``cap_message`` (its per-incident ``sequence`` and a digest of its content),
+created the first time that content is asked for, so the identifier
+``<sender>.<incident code>.<sequence>`` is the same for the same content and new for a change,
+however close together the changes are. The first message is an Alert, later ones are Updates
+whose ``references`` list every earlier message of the incident.
+
+Expiry: an incident has no end date of its own. The coordinator's planning horizon
+(``planning_days``, for which the relief needs are planned, counted from verification) is the
+end the desk expects, so it is ``expires``; extending the horizon issues an Update with the new
+end. An unverified incident (no horizon started) and a closed one (nothing more to expect) have
+no ``expires``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from lapor_bencana.hazards import get_hazard
-from lapor_bencana.impact import COUNT_FIELDS, COUNT_LABELS
+from lapor_bencana.i18n import DEFAULT_LOCALE, in_locale
+from lapor_bencana.impact import View, figures_in
 from lapor_bencana.incidents import assessments
 from lapor_bencana.incidents.tables import Incident, IncidentStatus, Priority
 from lapor_bencana.regions import service as regions
+from lapor_bencana.sitrep.tables import CapMessage
+from lapor_bencana.timeutil import now
 
 NAMESPACE = "urn:oasis:names:tc:emergency:cap:1.2"
+# Once, before any element is serialised: the digest of an alert's content must not depend on
+# whether an alert was written before it.
+ET.register_namespace("", NAMESPACE)
 
 # CAP categories (§3.2.2 "category"): floods, whirlwinds, drought and tidal waves are
 # hydro-meteorological (Met), as national weather services classify them; earth movements are Geo.
@@ -93,7 +114,7 @@ class AlertSource:
     priority: str
     occurred_at: datetime
     verified_at: datetime | None
-    updated_at: datetime
+    planning_days: int
     latitude: float | None
     longitude: float | None
     radius_km: float
@@ -102,31 +123,29 @@ class AlertSource:
     figures: dict | None
 
 
-def identifier(sender: str, code: str, moment: datetime) -> str:
-    """Unique per message (§3.2.1): the incident code and the moment the message describes."""
-    return f"{sender}.{code}.{int(moment.timestamp())}"
+@dataclass(frozen=True)
+class Message:
+    """One issued message of an incident's alert."""
+
+    sequence: int
+    sent: datetime
 
 
-def alert_xml(source: AlertSource, *, sender: str, sender_name: str, zone: ZoneInfo, web: str | None = None) -> bytes:
-    """The alert: an Alert for an incident unchanged since it was verified, else an Update that
-    references that first Alert (§3.2.1 "references")."""
-    first_sent = source.verified_at or source.occurred_at
-    is_update = source.updated_at > first_sent
-    sent = source.updated_at if is_update else first_sent
+def identifier(sender: str, code: str, sequence: int) -> str:
+    """Unique per message (§3.2.1): the incident code and the message's number for that incident."""
+    return f"{sender}.{code}.{sequence}"
 
-    ET.register_namespace("", NAMESPACE)
-    alert = ET.Element(_q("alert"))
-    _add(alert, "identifier", identifier(sender, source.code, sent))
-    _add(alert, "sender", sender)
-    _add(alert, "sent", cap_time(sent, zone))
-    _add(alert, "status", "Actual")
-    _add(alert, "msgType", "Update" if is_update else "Alert")
-    _add(alert, "scope", "Public")
-    if is_update:
-        first = identifier(sender, source.code, first_sent)
-        _add(alert, "references", f"{sender},{first},{cap_time(first_sent, zone)}")
 
-    info = ET.SubElement(alert, _q("info"))
+def expires(source: AlertSource) -> datetime | None:
+    """The end the desk plans for (see the module's docstring)."""
+    if source.verified_at is None or source.status in (IncidentStatus.DILAPORKAN, IncidentStatus.SELESAI):
+        return None
+    return source.verified_at + timedelta(days=source.planning_days)
+
+
+def info_element(source: AlertSource, *, sender_name: str, zone: ZoneInfo, web: str | None = None) -> ET.Element:
+    """What the alert says: everything of a message but its envelope (identifier, sent, type, references)."""
+    info = ET.Element(_q("info"))
     _add(info, "language", "id-ID")
     for category in categories(source.hazard):
         _add(info, "category", category)
@@ -136,6 +155,9 @@ def alert_xml(source: AlertSource, *, sender: str, sender_name: str, zone: ZoneI
     _add(info, "severity", severity(source.priority))
     _add(info, "certainty", certainty(source.status))
     _add(info, "onset", cap_time(source.occurred_at, zone))
+    end = expires(source)
+    if end is not None:
+        _add(info, "expires", cap_time(end, zone))
     _add(info, "senderName", sender_name)
     _add(info, "headline", source.title)
     _add(info, "description", description(source))
@@ -150,7 +172,53 @@ def alert_xml(source: AlertSource, *, sender: str, sender_name: str, zone: ZoneI
         geocode = ET.SubElement(area, _q("geocode"))
         _add(geocode, "valueName", "KEMENDAGRI")
         _add(geocode, "value", source.village_code)
+    return info
+
+
+def digest(info: ET.Element) -> str:
+    return hashlib.sha256(ET.tostring(info, encoding="utf-8")).hexdigest()
+
+
+def alert_xml(info: ET.Element, messages: Sequence[Message], *, code: str, sender: str, zone: ZoneInfo) -> bytes:
+    """The last of ``messages`` (oldest first): an Alert if it is the incident's first, else an
+    Update that references every earlier one (§3.2.1 "references")."""
+    *earlier, current = messages
+    alert = ET.Element(_q("alert"))
+    _add(alert, "identifier", identifier(sender, code, current.sequence))
+    _add(alert, "sender", sender)
+    _add(alert, "sent", cap_time(current.sent, zone))
+    _add(alert, "status", "Actual")
+    _add(alert, "msgType", "Update" if earlier else "Alert")
+    _add(alert, "scope", "Public")
+    if earlier:
+        references = (f"{sender},{identifier(sender, code, m.sequence)},{cap_time(m.sent, zone)}" for m in earlier)
+        _add(alert, "references", " ".join(references))
+    alert.append(info)
     return ET.tostring(alert, encoding="utf-8", xml_declaration=True)
+
+
+# A competing request may take the next number first; each round either finds the message or adds one.
+ISSUE_ATTEMPTS = 5
+
+
+async def issue(incident_id: int, content_digest: str) -> list[Message]:
+    """The incident's messages up to the one with this content, issuing it if the latest differs."""
+    for _attempt in range(ISSUE_ATTEMPTS):
+        rows = await (
+            CapMessage.select(CapMessage.sequence, CapMessage.digest, CapMessage.sent)
+            .where(CapMessage.incident == incident_id)
+            .order_by(CapMessage.sequence)
+            .run()
+        )
+        if rows and rows[-1]["digest"] == content_digest:
+            return [Message(row["sequence"], row["sent"]) for row in rows]
+        sequence = rows[-1]["sequence"] + 1 if rows else 1
+        await CapMessage.raw(
+            "INSERT INTO cap_message (incident, sequence, digest, sent) VALUES ({}, {}, {}, {})"
+            " ON CONFLICT (incident, sequence) DO NOTHING",
+            incident_id, sequence, content_digest, now(),
+        ).run()
+    raise RuntimeError(f"CAP message of incident {incident_id} not issued after {ISSUE_ATTEMPTS} attempts")
 
 
 async def incident_alert(incident: Incident, *, sender: str, regency_name: str, zone: ZoneInfo, web: str) -> bytes:
@@ -162,18 +230,25 @@ async def incident_alert(incident: Incident, *, sender: str, regency_name: str, 
     source = AlertSource(
         code=incident.code, hazard=incident.hazard, title=incident.title, status=incident.status,
         priority=incident.priority, occurred_at=incident.occurred_at, verified_at=incident.verified_at,
-        updated_at=incident.updated_at, latitude=incident.latitude, longitude=incident.longitude,
+        planning_days=incident.planning_days, latitude=incident.latitude, longitude=incident.longitude,
         radius_km=incident.radius_km, village_code=incident.village,
         area_names=tuple(filter(None, [names.get(village), names.get(district), regency_name])),
         figures=await assessments.latest_verified(incident.id),
     )
-    return alert_xml(source, sender=sender, sender_name=f"Dinas Sosial {regency_name}", zone=zone, web=web)
+    info = info_element(source, sender_name=f"Dinas Sosial {regency_name}", zone=zone, web=web)
+    messages = await issue(incident.id, digest(info))
+    return alert_xml(info, messages, code=incident.code, sender=sender, zone=zone)
 
 
 def description(source: AlertSource) -> str:
     """The verified figures in words (Indonesian). Officers' notes stay out: they may name people."""
     figures = source.figures or {}
-    counted = [f"{COUNT_LABELS[name]}: {figures[name]}" for name in COUNT_FIELDS if figures.get(name) is not None]
+    with in_locale(DEFAULT_LOCALE):
+        counted = [
+            f"{figure.label}: {figure.amount(figures[figure.name])}"
+            for figure in figures_in(View.CAP)
+            if figures.get(figure.name) is not None
+        ]
     return "; ".join(counted) + "." if counted else "Angka dampak belum terverifikasi."
 
 

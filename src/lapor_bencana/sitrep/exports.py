@@ -33,7 +33,7 @@ from lapor_bencana.aid.tables import AidDelivery
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import N_
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.impact import COUNT_FIELDS, COUNT_LABELS
+from lapor_bencana.impact import FigureField, View, figures_in
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.needs.rules import Unit
 from lapor_bencana.needs.words import UNIT_LABELS
@@ -108,7 +108,12 @@ class Dataset:
         return tuple(column for column in self.columns if with_contacts or not column.personal)
 
 
-COUNT_COLUMNS = tuple(Column(name, COUNT_LABELS[name]) for name in COUNT_FIELDS)
+REPORTED_FIGURES = figures_in(View.REPORT)
+EXPORTED_FIGURES = figures_in(View.EXPORT)
+
+
+def _figure_columns(figures: tuple[FigureField, ...]) -> tuple[Column, ...]:
+    return tuple(Column(figure.name, figure.label) for figure in figures)
 
 
 async def _report_rows(period: Period) -> list[dict]:
@@ -116,7 +121,7 @@ async def _report_rows(period: Period) -> list[dict]:
         Report.code, Report.received_at, Report.occurred_at, Report.hazard, Report.status, Report.source,
         Report.village, Report.village.name.as_alias("village_name"), Report.address, Report.latitude,
         Report.longitude, Report.description, Report.incident.code.as_alias("incident_code"),
-        Report.reporter_name, Report.reporter_phone, *(getattr(Report, name) for name in COUNT_FIELDS),
+        Report.reporter_name, Report.reporter_phone, *(getattr(Report, figure.name) for figure in REPORTED_FIGURES),
     )
     if period.since:
         query = query.where(Report.received_at >= period.since)
@@ -150,7 +155,7 @@ async def _incident_rows(period: Period) -> list[dict]:
         row["emergency_status"] = _(labels.EMERGENCY_STATUS[row["emergency_status"]]) if row["emergency_status"] else ""
         row["district_name"] = districts.get((row["village"] or "").rsplit(".", 1)[0], "")
         figures = latest.get(row["id"]) or {}
-        row.update({name: figures.get(name) for name in COUNT_FIELDS})
+        row.update({figure.name: figures.get(figure.name) for figure in EXPORTED_FIGURES})
         row["figures_verified_at"] = figures.get("verified_at")
     return rows
 
@@ -207,7 +212,7 @@ DATASETS: dict[str, Dataset] = {
             Column("address", N_("Alamat")),
             Column("latitude", N_("Lintang")),
             Column("longitude", N_("Bujur")),
-            *COUNT_COLUMNS,
+            *_figure_columns(REPORTED_FIGURES),
             Column("description", N_("Keterangan")),
             Column("incident_code", N_("Kode kejadian")),
             Column("reporter_name", N_("Nama pelapor"), personal=True),
@@ -234,7 +239,7 @@ DATASETS: dict[str, Dataset] = {
             Column("verified_at", N_("Diverifikasi")),
             Column("closed_at", N_("Ditutup")),
             Column("figures_verified_at", N_("Angka dari kaji cepat")),
-            *COUNT_COLUMNS,
+            *_figure_columns(EXPORTED_FIGURES),
         ),
         _incident_rows,
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from lapor_bencana.impact import COUNT_FIELDS
+from lapor_bencana.impact import View, figures_in
 from lapor_bencana.incidents.tables import Assessment
 
 
@@ -26,7 +26,7 @@ async def latest_verified(incident_ids: list[int], until: datetime | None = None
 def totals(figures: list[dict]) -> dict[str, int | None]:
     """Counts added up over incidents; a count nobody has given stays unknown (None), not 0."""
     summed: dict[str, int | None] = {}
-    for name in COUNT_FIELDS:
-        known = [row[name] for row in figures if row.get(name) is not None]
-        summed[name] = sum(known) if known else None
+    for figure in figures_in(View.SITREP):
+        known = [row[figure.name] for row in figures if row.get(figure.name) is not None]
+        summed[figure.name] = sum(known) if known else None
     return summed

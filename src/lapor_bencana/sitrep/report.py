@@ -18,7 +18,7 @@ from lapor_bencana import audit, i18n, labels
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import N_
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.impact import COUNT_FIELDS, COUNT_LABELS
+from lapor_bencana.impact import FIGURES_BY_NAME, FigureField, View, figures_in
 from lapor_bencana.aid.panel import fulfilment_rows
 from lapor_bencana.incidents.assessments import NOTE_FIELDS
 from lapor_bencana.incidents.routes import needs_of
@@ -55,13 +55,20 @@ class Event:
 
 @dataclass(frozen=True)
 class Figure:
-    name: str
-    label: str
+    field: FigureField
     value: int
 
     @property
+    def name(self) -> str:
+        return self.field.name
+
+    @property
+    def label(self) -> str:
+        return _(self.field.label)
+
+    @property
     def text(self) -> str:
-        return words.number(self.value)
+        return self.field.amount(self.value)
 
 
 @dataclass
@@ -124,11 +131,11 @@ def start_of_day(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
 
 
-def impact_lines(figures: dict | None) -> list[Figure]:
+def impact_lines(figures: dict | None, view: View = View.SITREP) -> list[Figure]:
     """The counts that are known, in the fixed order of the assessment form."""
     if not figures:
         return []
-    return [Figure(name, _(COUNT_LABELS[name]), figures[name]) for name in COUNT_FIELDS if figures.get(name) is not None]
+    return [Figure(field, figures[field.name]) for field in figures_in(view) if figures.get(field.name) is not None]
 
 
 async def incident_report(incident: Incident, day: date, *, zone: ZoneInfo, regency_name: str) -> SituationReport:
@@ -156,7 +163,7 @@ async def regency_report(day: date, *, zone: ZoneInfo, regency_name: str) -> Sit
         regency_name=regency_name,
         zone=zone,
         sections=sections,
-        totals=[Figure(name, _(COUNT_LABELS[name]), value) for name, value in totals.items() if value is not None],
+        totals=[Figure(FIGURES_BY_NAME[name], value) for name, value in totals.items() if value is not None],
     )
 
 

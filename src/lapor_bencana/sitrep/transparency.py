@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lapor_bencana.hazards import get_hazard
+from lapor_bencana.impact import View
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
 from lapor_bencana.regions import service as regions
@@ -61,7 +62,7 @@ async def public_incidents(limit: int = LIMIT) -> list[PublicIncident]:
                 place=place,
                 occurred_at=row["occurred_at"],
                 figures_verified_at=figures["verified_at"] if figures else None,
-                impact=impact_lines(figures),
+                impact=impact_lines(figures, View.TRANSPARENCY),
                 aid_totals=aid_totals.get(row["id"], []),
             )
         )
