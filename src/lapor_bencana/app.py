@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             public_incidents.incidents_geojson,
             desk.desk,
             desk.report_detail,
+            desk.search_incidents,
             desk.verify_report,
             desk.merge_report,
             desk.reject_report,
