@@ -92,6 +92,20 @@ async def test_reject_and_assign_without_javascript_redirect_back(coordinator):
     assert (stored.status, stored.rejection_reason, stored.assigned_officer) == ("ditolak", "bukan_bencana", officer.id)
 
 
+async def test_a_refused_action_without_javascript_shows_the_page_with_the_reason(coordinator):
+    report = await report_via_api(coordinator)
+    path = f"/koordinator/laporan/{report.id}"
+    refusals = {"/tolak": ({"reason": "malas"}, "Pilih alasan penolakan."),
+                "/tugaskan": ({"officer": "nol"}, "Pilih petugas atau relawan yang aktif.")}
+    for action, (data, message) in refusals.items():
+        refused = await post_form(coordinator, path + action, data)
+        assert refused.status_code == 422 and "<html" in refused.text and message in refused.text
+    await post_form(coordinator, path + "/verifikasi")
+    again = await post_form(coordinator, path + "/verifikasi")
+    assert again.status_code == 422 and "sudah ditangani" in again.text
+    assert await Incident.count() == 1
+
+
 async def test_an_assessment_gives_the_incident_figures_and_needs(coordinator):
     report = await report_via_api(coordinator)
     await htmx_post(coordinator, f"/koordinator/laporan/{report.id}/verifikasi")
