@@ -3,7 +3,7 @@ import io
 import pytest
 from PIL import Image
 
-from lapor_bencana.reports.photos import LONGEST_SIDE, MAX_BYTES, PhotoRejected, process
+from lapor_bencana.reports.photos import LONGEST_SIDE, MAX_BYTES, PhotoRejected, process, without_metadata
 from tests import images
 
 
@@ -118,3 +118,17 @@ def test_a_broken_colour_profile_is_ignored_not_fatal():
     processed = process(out.getvalue())
     assert images.SECRET not in processed.jpeg
     assert Image.open(io.BytesIO(processed.jpeg)).convert("RGB").getpixel((10, 10))[0] > 200
+
+
+def test_metadata_is_removed_from_a_stored_jpeg_without_touching_its_pixels():
+    original = images.jpeg_with_metadata()
+    clean = without_metadata(original)
+    assert images.SECRET not in clean
+    assert set(images.jpeg_segments(clean)) <= PLAIN_JPEG_SEGMENTS
+    assert Image.open(io.BytesIO(clean)).tobytes() == Image.open(io.BytesIO(original)).tobytes()
+    assert without_metadata(clean) == clean
+
+
+@pytest.mark.parametrize("data", [b"", b"not a jpeg", images.png_with_metadata(), images.jpeg_with_metadata()[:300]])
+def test_anything_but_a_whole_jpeg_is_left_as_it_was(data):
+    assert without_metadata(data) == data

@@ -128,6 +128,26 @@ def _encode(image: Image.Image) -> bytes:
     return out.getvalue()
 
 
+def without_metadata(jpeg: bytes) -> bytes:
+    """``jpeg`` without its comments and application segments (JFIF's header excepted), the
+    compressed pixels untouched: for files stored before ``process`` dropped every kind of
+    metadata. Anything but a well-formed JPEG comes back as it was."""
+    if jpeg[:2] != b"\xff\xd8":
+        return jpeg
+    kept, offset = [jpeg[:2]], 2
+    while offset + 4 <= len(jpeg) and jpeg[offset] == 0xFF:
+        marker = jpeg[offset + 1]
+        if marker == 0xDA:  # start of scan: the compressed pixels follow
+            return b"".join(kept) + jpeg[offset:]
+        end = offset + 2 + int.from_bytes(jpeg[offset + 2 : offset + 4], "big")
+        segment = jpeg[offset:end]
+        is_jfif = marker == 0xE0 and segment[4:9] == b"JFIF\x00"
+        if not (marker == 0xFE or 0xE0 <= marker <= 0xEF) or is_jfif:
+            kept.append(segment)
+        offset = end
+    return jpeg
+
+
 def gps_position(image: Image.Image) -> tuple[float, float] | None:
     """Latitude and longitude in degrees from EXIF, or None when absent or malformed."""
     try:
