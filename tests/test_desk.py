@@ -95,9 +95,10 @@ async def test_reject_and_assign_without_javascript_redirect_back(coordinator):
 async def test_a_refused_action_without_javascript_shows_the_page_with_the_reason(coordinator):
     report = await report_via_api(coordinator)
     path = f"/koordinator/laporan/{report.id}"
-    refusals = {"/tolak": ({"reason": "malas"}, "Pilih alasan penolakan."),
-                "/tugaskan": ({"officer": "nol"}, "Pilih petugas atau relawan yang aktif.")}
-    for action, (data, message) in refusals.items():
+    refusals = [("/tolak", {"reason": "malas"}, "Pilih alasan penolakan."),
+                ("/tugaskan", {"officer": "nol"}, "Pilih petugas atau relawan yang aktif."),
+                ("/tugaskan", {"officer": str(2**40)}, "Pilih petugas atau relawan yang aktif.")]
+    for action, data, message in refusals:
         refused = await post_form(coordinator, path + action, data)
         assert refused.status_code == 422 and "<html" in refused.text and message in refused.text
     await post_form(coordinator, path + "/verifikasi")
@@ -227,6 +228,7 @@ async def test_a_bad_merge_target_is_refused_in_indonesian_and_nothing_is_lost(c
         str(closed.id): f"Kejadian {closed.code} sudah selesai. Buka kembali kejadian itu dulu, atau jadikan laporan ini kejadian baru.",
         str(fire.id + closed.id + 99): "Kejadian tujuan tidak ditemukan. Cari lagi lalu pilih dari daftar.",
         "satu": "Pilih kejadian.",
+        str(2**40): "Pilih kejadian.",
         "": "Pilih kejadian.",
     }
     for incident, message in refusals.items():

@@ -45,6 +45,15 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
+def _chosen_id(form: dict[str, str], name: str) -> int:
+    """The row id a form field names; ValueError unless it could be one (PostgreSQL refuses
+    integers past 32 bits instead of finding nothing)."""
+    value = int(form.get(name, ""))
+    if not 0 < value < 2**31:
+        raise ValueError(value)
+    return value
+
+
 @get("/koordinator", opt=STAFF_ONLY, include_in_schema=False)
 async def desk(request: Request) -> Template:
     filters = queries.QueueFilter.from_query(dict(request.query_params))
@@ -139,7 +148,7 @@ async def merge_report(request: Request, report_id: FromPath[int]) -> Response |
     form = await _form(request)
     search = form.get("cari", "")
     try:
-        incident_id = int(form.get("incident", ""))
+        incident_id = _chosen_id(form, "incident")
     except ValueError:
         return await _after_report_action(request, report_id, _("Pilih kejadian."), search)
     try:
@@ -164,7 +173,7 @@ async def reject_report(request: Request, report_id: FromPath[int]) -> Response 
 async def assign_report(request: Request, report_id: FromPath[int]) -> Response | Template:
     form = await _form(request)
     try:
-        await triage.assign_officer(report_id, int(form.get("officer", "0") or 0), _context(request))
+        await triage.assign_officer(report_id, _chosen_id(form, "officer"), _context(request))
     except (triage.TriageError, ValueError):
         return await _after_report_action(request, report_id, _("Pilih petugas atau relawan yang aktif."))
     return await _after_report_action(request, report_id)
