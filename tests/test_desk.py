@@ -183,7 +183,7 @@ async def test_the_active_search_finds_any_open_incident_by_code_place_or_hazard
     async def search(text):
         fragment = await coordinator.get(f"/koordinator/laporan/{report.id}/cari-kejadian", params={"cari": text},
                                          headers={"HX-Request": "true"})
-        assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<div id="incident-results"')
+        assert fragment.status_code == 200 and "<html" not in fragment.text and 'id="incident-results"' not in fragment.text
         return offered(fragment.text)
 
     assert await search(f" {flood.code[:4].lower()}-{flood.code[4:]} ") == {flood.code}
