@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from e2e.conftest import UNREACHABLE_TILES
 from e2e.helpers import POSTGRES_URL, LiveServer, fresh_postgres_database
 
 LIVE_TIMEOUT_MS = 2_000
@@ -104,3 +105,40 @@ def watch_two_desks(browser: Browser, sari_on: LiveServer, dewi_on: LiveServer) 
     expect(dewi.get_by_test_id("incident")).to_contain_text("Laporan (2)")
     sari.close()
     dewi.close()
+
+
+def test_a_report_is_merged_into_an_incident_found_by_the_active_search_with_the_keyboard(
+    browser: Browser, server_with_coordinators
+):
+    server = server_with_coordinators
+    sari = coordinator_page(browser, server, "sari")
+    errors: list[str] = []
+    sari.on("pageerror", lambda error: errors.append(str(error)))
+    sari.on("console", lambda message: errors.append(message.text) if message.type == "error"
+            and not message.location.get("url", "").startswith(UNREACHABLE_TILES) else None)
+    first = resident_reports(server, description="Banjir di Balang")
+    sari.goto(server.base_url + "/koordinator")
+    sari.locator(f'[data-report-code="{first}"] a').click()
+    sari.get_by_role("button", name="Benar: jadikan kejadian baru").click()
+    expect(sari.get_by_test_id("report-actions")).to_contain_text("Terverifikasi")
+
+    # Far away, in another kecamatan, without a position: no suggestion, so the coordinator searches.
+    far = resident_reports(server, village_code="63.11.01.2001", latitude=None, longitude=None)
+    sari.goto(server.base_url + "/koordinator")
+    sari.locator(f'[data-report-code="{far}"] a').click()
+    expect(sari.get_by_test_id("report-actions")).to_contain_text("Tidak ada kejadian serupa di dekatnya.")
+    address = sari.url
+    sari.get_by_label("Cari kejadian terbuka lain: kode, tempat atau jenis").press_sequentially("balang", delay=30)
+    results = sari.get_by_test_id("incident-results")
+    expect(results.get_by_role("radio", name="Banjir – Balang")).to_be_visible()
+    assert sari.url == address  # found while typing, without loading another page
+    sari.keyboard.press("Tab")  # the search button
+    sari.keyboard.press("Tab")  # the first result, already chosen
+    expect(results.get_by_role("radio", name="Banjir – Balang")).to_be_focused()
+    sari.keyboard.press("Tab")
+    expect(sari.get_by_role("button", name="Gabungkan ke kejadian terpilih")).to_be_focused()
+    sari.keyboard.press("Enter")
+    expect(sari.get_by_test_id("report-actions")).to_contain_text("Digabung")
+    expect(sari.get_by_test_id("report-actions").get_by_role("link", name="Banjir – Balang")).to_be_visible()
+    assert errors == []
+    sari.close()

@@ -16,7 +16,7 @@ from lapor_bencana.incidents.triage import Context
 from lapor_bencana.timeutil import now
 from lapor_bencana.volunteers.tables import CallForHelp, CallRecipient
 from tests.accounts import client_of, csrf_token, make_user, sign_in
-from tests.images import jpeg
+from tests.images import SECRET, jpeg_with_metadata
 
 
 @pytest.fixture
@@ -97,14 +97,15 @@ async def test_a_bad_delivery_is_refused_with_422_and_the_form_as_it_was(people,
 
 async def test_the_proof_photo_is_stripped_and_shown_to_staff_only(people, incident, app):
     _users, clients = people
-    original = jpeg(gps=(-2.33, 115.47), owner="Budi Santoso")
-    files = {"photo": ("bukti.jpg", original, "image/jpeg")}
+    files = {"photo": ("bukti.jpg", jpeg_with_metadata(), "image/jpeg")}
     saved = await post(clients["sari"], f"/koordinator/kejadian/{incident.code}/bantuan", RICE, files=files)
     assert saved.status_code == 200
     delivery = await AidDelivery.select(AidDelivery.id).first().run()
     photo = await clients["sari"].get(f"/koordinator/bantuan/{delivery['id']}/foto")
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/jpeg"
-    assert photo.content[:2] == b"\xff\xd8" and b"Budi Santoso" not in photo.content and b"Exif" not in photo.content
+    thumbnail = await clients["sari"].get(f"/koordinator/bantuan/{delivery['id']}/foto?kecil=1")
+    for served in (photo.content, thumbnail.content):
+        assert served[:2] == b"\xff\xd8" and SECRET not in served and b"Exif" not in served
     assert (await clients["budi"].get(f"/koordinator/bantuan/{delivery['id']}/foto")).status_code == 403
     not_a_photo = await post(clients["sari"], f"/koordinator/kejadian/{incident.code}/bantuan", RICE,
                              files={"photo": ("x.jpg", b"bukan foto", "image/jpeg")})

@@ -110,3 +110,10 @@ def test_a_generated_secret_exists_before_the_workers_start(lapor, monkeypatch, 
     result = lapor("run", "--workers", "2", LAPOR_DATABASE_URL="postgresql://postgres@127.0.0.1:1/none", LAPOR_SECRET_KEY="")
     assert result.exit_code == 0, result.output
     assert started == {"workers": 2, "secret": True}
+
+
+def test_scrub_photos_says_how_many_files_it_cleaned(lapor):
+    assert lapor("db", "migrate").exit_code == 0
+    result = lapor("db", "scrub-photos")
+    assert result.exit_code == 0, result.output
+    assert "Removed metadata from 0 stored photo file(s)." in result.output

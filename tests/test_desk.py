@@ -1,11 +1,16 @@
 """The coordinator desk through HTTP: queue and filters, triage actions as htmx fragments, the
 incident page with assessments and needs. Both databases."""
 
+import re
+from datetime import timedelta
+
 import pytest
 
+from lapor_bencana import audit
 from lapor_bencana.accounts.tables import Role, User
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.reports.tables import Report
+from lapor_bencana.timeutil import now
 from tests.accounts import client_of, csrf_token, make_user, post_form, sign_in
 
 FLOOD = {"hazard": "banjir", "village_code": "63.11.06.2005", "latitude": -2.3325, "longitude": 115.4712,
@@ -87,6 +92,21 @@ async def test_reject_and_assign_without_javascript_redirect_back(coordinator):
     assert (stored.status, stored.rejection_reason, stored.assigned_officer) == ("ditolak", "bukan_bencana", officer.id)
 
 
+async def test_a_refused_action_without_javascript_shows_the_page_with_the_reason(coordinator):
+    report = await report_via_api(coordinator)
+    path = f"/koordinator/laporan/{report.id}"
+    refusals = [("/tolak", {"reason": "malas"}, "Pilih alasan penolakan."),
+                ("/tugaskan", {"officer": "nol"}, "Pilih petugas atau relawan yang aktif."),
+                ("/tugaskan", {"officer": str(2**40)}, "Pilih petugas atau relawan yang aktif.")]
+    for action, data, message in refusals:
+        refused = await post_form(coordinator, path + action, data)
+        assert refused.status_code == 422 and "<html" in refused.text and message in refused.text
+    await post_form(coordinator, path + "/verifikasi")
+    again = await post_form(coordinator, path + "/verifikasi")
+    assert again.status_code == 422 and "sudah ditangani" in again.text
+    assert await Incident.count() == 1
+
+
 async def test_an_assessment_gives_the_incident_figures_and_needs(coordinator):
     report = await report_via_api(coordinator)
     await htmx_post(coordinator, f"/koordinator/laporan/{report.id}/verifikasi")
@@ -127,3 +147,96 @@ async def test_a_field_officer_may_record_an_assessment_but_not_triage(app, coor
     refused = await post_form(officer, f"/koordinator/laporan/{other.id}/verifikasi")
     assert refused.status_code == 403
     await officer.aclose()
+
+
+async def verified_incident(client, **fields) -> Incident:
+    report = await report_via_api(client, **fields)
+    assert (await htmx_post(client, f"/koordinator/laporan/{report.id}/verifikasi")).status_code == 200
+    return await Incident.objects().where(Incident.id == (await Report.objects().get(Report.id == report.id).run()).incident).first().run()
+
+
+ELSEWHERE = {"village_code": "63.11.01.2001", "latitude": None, "longitude": None}  # Muara Ninian, Kec. Juai
+
+
+@pytest.fixture
+async def open_and_closed(coordinator):
+    """An open flood in Balang (Kec. Paringin), an open fire and a closed flood in Muara Ninian
+    (Kec. Juai) closed two days ago, and a new flood report in Bihara (Kec. Awayan), near none of them."""
+    flood = await verified_incident(coordinator)
+    fire = await verified_incident(coordinator, hazard="kebakaran", **ELSEWHERE)
+    closed = await verified_incident(coordinator, **ELSEWHERE)
+    assert (await htmx_post(coordinator, f"/koordinator/kejadian/{closed.code}/status", {"status": "selesai"})).status_code == 200
+    await Incident.update({Incident.closed_at: now() - timedelta(days=2)}).where(Incident.id == closed.id).run()
+    report = await report_via_api(coordinator, village_code="63.11.03.2004", latitude=None, longitude=None)
+    return flood, fire, closed, report
+
+
+def offered(html: str) -> set[str]:
+    return set(re.findall(r'data-incident-code="([A-Z0-9]+)"', html))
+
+
+async def test_the_active_search_finds_any_open_incident_by_code_place_or_hazard(coordinator, open_and_closed):
+    flood, fire, closed, report = open_and_closed
+    detail = await coordinator.get(f"/koordinator/laporan/{report.id}")
+    assert "Tidak ada kejadian serupa di dekatnya." in detail.text and offered(detail.text) == set()
+
+    async def search(text):
+        fragment = await coordinator.get(f"/koordinator/laporan/{report.id}/cari-kejadian", params={"cari": text},
+                                         headers={"HX-Request": "true"})
+        assert fragment.status_code == 200 and "<html" not in fragment.text and 'id="incident-results"' not in fragment.text
+        return offered(fragment.text)
+
+    assert await search(f" {flood.code[:4].lower()}-{flood.code[4:]} ") == {flood.code}
+    assert await search("muara") == {fire.code}  # the closed flood there is not offered
+    assert await search("juai") == {fire.code}
+    assert await search("Kebakaran") == {fire.code}
+    assert await search("banjir paringin") == {flood.code}
+    assert await search("balang banjir") == {flood.code}
+    assert await search("banjir") == {flood.code}
+    assert await search("%") == set() and await search("banjir juai") == set()
+    nothing = await coordinator.get(f"/koordinator/laporan/{report.id}/cari-kejadian", params={"cari": "gunung"},
+                                    headers={"HX-Request": "true"})
+    assert "Tidak ada kejadian terbuka yang cocok dengan “gunung”." in nothing.text
+
+
+async def test_the_search_works_without_javascript(coordinator, open_and_closed):
+    flood, fire, _closed, report = open_and_closed
+    page = await coordinator.get(f"/koordinator/laporan/{report.id}", params={"cari": "juai"})
+    assert page.status_code == 200 and "<html" in page.text
+    assert offered(page.text) == {fire.code} and 'value="juai"' in page.text
+    plain = await coordinator.get(f"/koordinator/laporan/{report.id}/cari-kejadian", params={"cari": "juai"})
+    assert plain.status_code == 303 and plain.headers["location"] == f"/koordinator/laporan/{report.id}?cari=juai#cari-kejadian"
+
+
+async def test_a_report_is_merged_into_a_searched_incident_and_audited(coordinator, open_and_closed):
+    _flood, fire, _closed, report = open_and_closed
+    merged = await post_form(coordinator, f"/koordinator/laporan/{report.id}/gabung", {"incident": str(fire.id), "cari": "juai"})
+    assert merged.status_code == 303
+    stored = await Report.objects().where(Report.id == report.id).first().run()
+    assert (stored.status, stored.incident) == ("digabung", fire.id)
+    [event] = await audit.history("report", report.id)
+    assert (event.action, event.after) == ("report.merge", {"status": "digabung", "incident": fire.code})
+    assert (await audit.verify()).ok
+
+
+@pytest.mark.parametrize("htmx", [True, False], ids=["htmx", "plain form"])
+async def test_a_bad_merge_target_is_refused_in_indonesian_and_nothing_is_lost(coordinator, open_and_closed, htmx):
+    _flood, fire, closed, report = open_and_closed
+    path = f"/koordinator/laporan/{report.id}/gabung"
+    send = htmx_post if htmx else post_form
+    refusals = {
+        str(closed.id): f"Kejadian {closed.code} sudah selesai. Buka kembali kejadian itu dulu, atau jadikan laporan ini kejadian baru.",
+        str(fire.id + closed.id + 99): "Kejadian tujuan tidak ditemukan. Cari lagi lalu pilih dari daftar.",
+        "satu": "Pilih kejadian.",
+        str(2**40): "Pilih kejadian.",
+        "": "Pilih kejadian.",
+    }
+    for incident, message in refusals.items():
+        refused = await send(coordinator, path, {"incident": incident, "cari": "juai"})
+        assert refused.status_code == 422 and message in refused.text
+        assert ("<html" in refused.text) is not htmx
+        # The search is shown again as it was, ready for another choice.
+        assert offered(refused.text) == {fire.code} and 'value="juai"' in refused.text
+    stored = await Report.objects().where(Report.id == report.id).first().run()
+    assert (stored.status, stored.incident) == ("baru", None)
+    assert await audit.history("report", report.id) == []

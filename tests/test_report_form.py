@@ -139,12 +139,15 @@ async def test_the_lookup_form_finds_a_report_by_its_code(client):
     assert (await client.get("/laporan/ABCDEFGH")).status_code == 404
 
 
-async def test_photos_are_served_to_code_holders_only(client):
-    response = await submit(client, FIELDS, [images.jpeg()])
+async def test_photos_are_served_to_code_holders_only_without_their_metadata(client):
+    response = await submit(client, FIELDS, [images.jpeg_with_metadata()])
     code = response.headers["location"].split("/")[2].split("?")[0]
     photo = await ReportPhoto.objects().first().run()
     full = await client.get(f"/laporan/{code}/foto/{photo.id}")
     assert full.status_code == 200 and full.headers["content-type"] == "image/jpeg"
+    thumbnail = await client.get(f"/laporan/{code}/foto/{photo.id}?kecil=1")
+    assert thumbnail.status_code == 200 and len(thumbnail.content) < len(full.content)
+    assert images.SECRET not in full.content and images.SECRET not in thumbnail.content
     assert "private" in full.headers["cache-control"]
     assert (await client.get(f"/laporan/ZZZZZZZZ/foto/{photo.id}")).status_code == 404
     assert (await client.get(f"/laporan/{code}/foto/{photo.id + 99}")).status_code == 404

@@ -1,5 +1,7 @@
 """Triage actions on both databases: verify, merge, reject, assign, incident status."""
 
+from datetime import timedelta
+
 import anyio
 import pytest
 
@@ -10,6 +12,7 @@ from lapor_bencana.incidents import triage
 from lapor_bencana.incidents.duplicates import candidates_for
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
 from lapor_bencana.reports.tables import Report, ReportStatus, ReportStatusChange
+from lapor_bencana.timeutil import now
 
 
 async def new_report(client, **fields):
@@ -55,6 +58,59 @@ async def test_a_duplicate_is_suggested_and_merged_into_the_incident(client, coo
     stored = await Report.objects().where(Report.id == second.id).first().run()
     assert (stored.status, stored.incident) == (ReportStatus.DIGABUNG, incident.id)
     assert await Incident.count() == 1
+
+
+async def suggestions_for(report):
+    row = (await Report.select().where(Report.id == report.id).run())[0]
+    return [candidate.incident_id for candidate in await candidates_for(row)]
+
+
+async def incident_from_days_ago(client, coordinator, days, **fields):
+    incident = await triage.verify((await new_report(client, **fields)).id, coordinator)
+    await Incident.update({Incident.occurred_at: now() - timedelta(days=days)}).where(Incident.id == incident.id).run()
+    return incident
+
+
+async def test_a_flood_open_for_three_days_is_suggested_and_takes_the_report(client, coordinator):
+    flood = await incident_from_days_ago(client, coordinator, 3)
+    await triage.change_status(flood.id, "ditangani", coordinator)
+    report = await new_report(client, latitude=-2.3330, longitude=115.4716)
+    assert await suggestions_for(report) == [flood.id]
+    await triage.merge(report.id, flood.id, coordinator)
+    assert (await Report.objects().where(Report.id == report.id).first().run()).incident == flood.id
+
+
+async def test_a_closed_incident_is_suggested_only_within_the_window(client, coordinator):
+    flood = await incident_from_days_ago(client, coordinator, 4)
+    await triage.change_status(flood.id, "selesai", coordinator)
+    just_closed = await new_report(client)
+    assert await suggestions_for(just_closed) == [flood.id]
+    await Incident.update({Incident.closed_at: now() - timedelta(days=2)}).where(Incident.id == flood.id).run()
+    assert await suggestions_for(just_closed) == []
+
+
+async def test_a_report_joins_neither_an_unknown_nor_a_long_closed_incident(client, coordinator):
+    flood = await incident_from_days_ago(client, coordinator, 5)
+    await triage.change_status(flood.id, "selesai", coordinator)
+    await Incident.update({Incident.closed_at: now() - timedelta(days=2)}).where(Incident.id == flood.id).run()
+    report = await new_report(client)
+    with pytest.raises(triage.TriageError, match=f"Kejadian {flood.code} sudah selesai. Buka kembali"):
+        await triage.merge(report.id, flood.id, coordinator)
+    with pytest.raises(triage.TriageError, match="Kejadian tujuan tidak ditemukan"):
+        await triage.merge(report.id, flood.id + 99, coordinator)
+    stored = await Report.objects().where(Report.id == report.id).first().run()
+    assert (stored.status, stored.incident) == (ReportStatus.BARU, None)
+    assert await audit.history("report", report.id) == []
+
+
+async def test_a_report_with_only_a_position_or_only_a_village_finds_its_neighbours(client, coordinator):
+    flood = await incident_from_days_ago(client, coordinator, 2)
+    by_position = await new_report(client, village_code=None, latitude=-2.3330, longitude=115.4716)
+    by_village = await new_report(client, latitude=None, longitude=None)
+    elsewhere = await new_report(client, village_code="63.11.01.2001", latitude=None, longitude=None)
+    assert await suggestions_for(by_position) == [flood.id]
+    assert await suggestions_for(by_village) == [flood.id]
+    assert await suggestions_for(elsewhere) == []
 
 
 async def test_an_incident_elsewhere_is_not_suggested(client, coordinator):

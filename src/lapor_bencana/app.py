@@ -34,7 +34,7 @@ from lapor_bencana.overview import routes as overview
 from lapor_bencana.reports import api as report_api
 from lapor_bencana.reports import routes as report_routes
 from lapor_bencana.sitrep import routes as sitrep_routes
-from lapor_bencana.storage import LocalBlobStore
+from lapor_bencana.storage import files_of
 from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.volunteers import call_routes, calls
 from lapor_bencana.volunteers import routes as volunteer_routes
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             public_incidents.incidents_geojson,
             desk.desk,
             desk.report_detail,
+            desk.search_incidents,
             desk.verify_report,
             desk.merge_report,
             desk.reject_report,
@@ -164,7 +165,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
                 "engine": engine,
                 "regency_name": name,
                 "local_zone": local_zone,
-                "blob_store": LocalBlobStore(settings.data_dir / "files"),
+                "blob_store": files_of(settings.data_dir),
                 "clock": clock,
             }
         ),

@@ -206,6 +206,16 @@ def erase_personal_data() -> None:
     click.echo(f"Erased the contacts of {erased.reports} report(s) and {erased.arrivals} arrival position(s) older than {days} days.")
 
 
+@db.command("scrub-photos", help="Remove comments and other metadata from photos stored by versions before 2026-12 (safe to repeat).")
+def scrub_photos() -> None:
+    from lapor_bencana.photo_scrub import scrub_stored_photos
+    from lapor_bencana.storage import files_of
+
+    settings = _settings()
+    cleaned = with_database(settings, lambda: scrub_stored_photos(files_of(settings.data_dir)))
+    click.echo(f"Removed metadata from {cleaned} stored photo file(s).")
+
+
 @main.group(help="The hash-chained audit trail of every change.")
 def audit() -> None:
     pass

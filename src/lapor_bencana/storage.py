@@ -25,6 +25,11 @@ def content_key(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def files_of(data_dir: Path) -> LocalBlobStore:
+    """The uploaded files of the installation whose data directory is ``data_dir``."""
+    return LocalBlobStore(data_dir / "files")
+
+
 class LocalBlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root

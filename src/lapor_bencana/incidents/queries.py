@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import reduce
+from operator import or_
+
+from piccolo.columns import Column
+from piccolo.columns.combination import CombinableMixin
 
 from lapor_bencana.accounts.tables import Role, User
+from lapor_bencana.hazards import HAZARDS
+from lapor_bencana.i18n import gettext as _
+from lapor_bencana.incidents.duplicates import OPEN_STATUSES
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
+from lapor_bencana.regions.tables import Region, RegionLevel
 from lapor_bencana.reports.tables import Report, ReportPhoto, ReportSource, ReportStatus
 from lapor_bencana.timeutil import now
 
 QUEUE_LIMIT = 50
+SEARCH_LIMIT = 20
+SEARCH_WORDS = 5
+# LIKE's wildcards in a search word would match anything; they are never part of a name or code.
+_WILDCARDS = re.compile(r"[%_\\]")
 PERIODS = {"24j": timedelta(hours=24), "7h": timedelta(days=7), "30h": timedelta(days=30)}
 
 
@@ -84,6 +98,42 @@ async def open_incidents(limit: int = 100) -> list[dict]:
     )
 
 
+async def search_open_incidents(text: str, limit: int = SEARCH_LIMIT) -> list[dict]:
+    """Open incidents whose code, title, village, kecamatan or hazard matches every word of ``text``."""
+    words = [word for word in _WILDCARDS.sub(" ", text.strip().lower()).split() if word][:SEARCH_WORDS]
+    if not words:
+        return []
+    query = Incident.select(
+        Incident.id, Incident.code, Incident.hazard, Incident.title, Incident.status, Incident.occurred_at,
+        Incident.village.name.as_alias("village_name"),
+    ).where(Incident.status.is_in(list(OPEN_STATUSES)))
+    for word in words:
+        query = query.where(reduce(or_, await _matches(word)))
+    return await query.order_by(Incident.occurred_at, ascending=False).limit(limit).run()
+
+
+async def _matches(word: str) -> list[CombinableMixin]:
+    """Where one search word may be found in an incident."""
+    matches = [_contains(Incident.title, word), _contains(Incident.village.name, word)]
+    code = word.replace("-", "").upper()
+    if code:
+        matches.append(Incident.code.like(f"%{code}%"))
+    hazards = [h.code for h in HAZARDS if word in h.code or word in h.label.lower() or word in _(h.label).lower()]
+    if hazards:
+        matches.append(Incident.hazard.is_in(hazards))
+    districts = await Region.select(Region.code).where(
+        (Region.level == RegionLevel.DISTRICT) & _contains(Region.name, word)
+    ).limit(SEARCH_LIMIT).run()
+    matches.extend(Incident.village.like(row["code"] + ".%") for row in districts)
+    return matches
+
+
+def _contains(column: Column, word: str) -> CombinableMixin:
+    # SQLite's LIKE already ignores case (Piccolo's ilike falls back to it, warning on every query).
+    pattern = f"%{word}%"
+    return column.ilike(pattern) if column._meta.engine_type == "postgres" else column.like(pattern)
+
+
 async def reports_of_incident(incident_id: int) -> list[dict]:
     return await (
         Report.select(Report.id, Report.code, Report.status, Report.source, Report.received_at, Report.description)
@@ -91,7 +141,6 @@ async def reports_of_incident(incident_id: int) -> list[dict]:
         .order_by(Report.received_at)
         .run()
     )
-
 
 
 async def field_people() -> list[dict]:

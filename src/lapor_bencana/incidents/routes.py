@@ -7,10 +7,11 @@ each one tells every open coordinator screen through the live channel.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from litestar import Request, get, post
 from litestar.exceptions import NotFoundException
-from litestar.params import FromPath
+from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
 from lapor_bencana.incidents.service import incident_or_404
@@ -32,6 +33,7 @@ from lapor_bencana.volunteers import calls
 from lapor_bencana.web.access import FIELD, STAFF, current_user
 
 STAFF_ONLY = {"access": STAFF}
+SEARCH_MAX_LENGTH = 80
 
 
 def _context(request: Request) -> triage.Context:
@@ -41,6 +43,15 @@ def _context(request: Request) -> triage.Context:
 async def _form(request: Request) -> dict[str, str]:
     form = await request.form()
     return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def _chosen_id(form: dict[str, str], name: str) -> int:
+    """The row id a form field names; ValueError unless it could be one (PostgreSQL refuses
+    integers past 32 bits instead of finding nothing)."""
+    value = int(form.get(name, ""))
+    if not 0 < value < 2**31:
+        raise ValueError(value)
+    return value
 
 
 @get("/koordinator", opt=STAFF_ONLY, include_in_schema=False)
@@ -68,10 +79,11 @@ async def _report_or_404(report_id: int) -> Report:
     return report
 
 
-async def _report_context(report: Report) -> dict[str, Any]:
+async def _report_context(report: Report, search: str = "") -> dict[str, Any]:
     row = (await Report.select().where(Report.id == report.id).run())[0]
     names = await regions.names({report.village, report.village.rsplit(".", 1)[0]} if report.village else set())
     return {
+        **await _search_context(report, search),
         "report": row,
         "village_name": names.get(report.village or ""),
         "district_name": names.get((report.village or "").rsplit(".", 1)[0]),
@@ -84,20 +96,41 @@ async def _report_context(report: Report) -> dict[str, Any]:
     }
 
 
+async def _search_context(report: Report, search: str) -> dict[str, Any]:
+    """Open incidents the coordinator looked for by code, place or hazard, to merge the report into."""
+    search = search.strip()[:SEARCH_MAX_LENGTH]
+    found = await queries.search_open_incidents(search) if search and report.status == ReportStatus.BARU else []
+    return {"search": search, "found": found}
+
+
 @get("/koordinator/laporan/{report_id:int}", opt=STAFF_ONLY, include_in_schema=False)
-async def report_detail(report_id: FromPath[int]) -> Template:
+async def report_detail(report_id: FromPath[int], cari: FromQuery[str] = "") -> Template:
     report = await _report_or_404(report_id)
-    return Template("pages/desk/report.html", context=await _report_context(report))
+    return Template("pages/desk/report.html", context=await _report_context(report, cari))
 
 
-async def _after_report_action(request: Request, report_id: int, error: str | None = None) -> Response | Template:
+@get("/koordinator/laporan/{report_id:int}/cari-kejadian", opt=STAFF_ONLY, include_in_schema=False)
+async def search_incidents(request: Request, report_id: FromPath[int], cari: FromQuery[str] = "") -> Response | Template:
+    """The active search's results; without htmx the report page shows them."""
+    report = await _report_or_404(report_id)
+    if not request.headers.get("HX-Request"):
+        return Redirect(f"/koordinator/laporan/{report_id}?{urlencode({'cari': cari})}#cari-kejadian", status_code=303)
+    context = {"report": {"id": report.id}, **await _search_context(report, cari)}
+    return Template("fragments/desk/incident_search.html", context=context)
+
+
+async def _after_report_action(
+    request: Request, report_id: int, error: str | None = None, search: str = ""
+) -> Response | Template:
     if error is None:
         live.publish(request, "report-changed", report=report_id)
-    if not request.headers.get("HX-Request"):
-        return Redirect(f"/koordinator/laporan/{report_id}", status_code=303)
+        if not request.headers.get("HX-Request"):
+            return Redirect(f"/koordinator/laporan/{report_id}", status_code=303)
     report = await _report_or_404(report_id)
-    context = await _report_context(report) | {"error": error}
-    return Template("fragments/desk/report_actions.html", context=context, status_code=422 if error else 200)
+    context = await _report_context(report, search) | {"error": error}
+    # Without htmx a refused action shows the whole page with the reason, the form as it was.
+    template = "fragments/desk/report_actions.html" if request.headers.get("HX-Request") else "pages/desk/report.html"
+    return Template(template, context=context, status_code=422 if error else 200)
 
 
 @post("/koordinator/laporan/{report_id:int}/verifikasi", opt=STAFF_ONLY, include_in_schema=False)
@@ -113,11 +146,16 @@ async def verify_report(request: Request, report_id: FromPath[int]) -> Response 
 @post("/koordinator/laporan/{report_id:int}/gabung", opt=STAFF_ONLY, include_in_schema=False)
 async def merge_report(request: Request, report_id: FromPath[int]) -> Response | Template:
     form = await _form(request)
+    search = form.get("cari", "")
     try:
-        incident = await triage.merge(report_id, int(form.get("incident", "0") or 0), _context(request))
-        live.publish(request, "incident-changed", incident=incident.id)
-    except (triage.TriageError, ValueError) as problem:
-        return await _after_report_action(request, report_id, str(problem) if isinstance(problem, triage.TriageError) else _("Pilih kejadian."))
+        incident_id = _chosen_id(form, "incident")
+    except ValueError:
+        return await _after_report_action(request, report_id, _("Pilih kejadian."), search)
+    try:
+        incident = await triage.merge(report_id, incident_id, _context(request))
+    except triage.TriageError as problem:
+        return await _after_report_action(request, report_id, str(problem), search)
+    live.publish(request, "incident-changed", incident=incident.id)
     return await _after_report_action(request, report_id)
 
 
@@ -135,7 +173,7 @@ async def reject_report(request: Request, report_id: FromPath[int]) -> Response 
 async def assign_report(request: Request, report_id: FromPath[int]) -> Response | Template:
     form = await _form(request)
     try:
-        await triage.assign_officer(report_id, int(form.get("officer", "0") or 0), _context(request))
+        await triage.assign_officer(report_id, _chosen_id(form, "officer"), _context(request))
     except (triage.TriageError, ValueError):
         return await _after_report_action(request, report_id, _("Pilih petugas atau relawan yang aktif."))
     return await _after_report_action(request, report_id)

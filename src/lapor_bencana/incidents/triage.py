@@ -13,6 +13,7 @@ from lapor_bencana.accounts.tables import Role, User
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import N_
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.incidents.duplicates import may_join
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
 from lapor_bencana.regions.service import names as region_names
 from lapor_bencana.reports.codes import new_code
@@ -108,8 +109,10 @@ async def merge(report_id: int, incident_id: int, ctx: Context) -> Incident:
     async with audit.transaction():
         report = await _open_report(report_id)
         incident = await Incident.objects().where(Incident.id == incident_id).first().run()
-        if incident is None or incident.status == IncidentStatus.DILAPORKAN:
-            raise TriageError(_("Kejadian tujuan tidak ditemukan atau belum diverifikasi."))
+        if incident is None:
+            raise TriageError(_("Kejadian tujuan tidak ditemukan. Cari lagi lalu pilih dari daftar."))
+        if not may_join(incident.status, incident.closed_at, report.occurred_at):
+            raise TriageError(_merge_refusal(incident))
         moment = now()
         await _set_report(report, ReportStatus.DIGABUNG, incident=incident.id, triaged_at=moment)
         await _timeline(report.id, ReportStatus.DIGABUNG)
@@ -121,6 +124,15 @@ async def merge(report_id: int, incident_id: int, ctx: Context) -> Incident:
         await _record(ctx, "report.merge", "report", report.id,
                       {"status": ReportStatus.BARU}, {"status": ReportStatus.DIGABUNG, "incident": incident.code})
     return incident
+
+
+def _merge_refusal(incident: Incident) -> str:
+    if incident.status == IncidentStatus.SELESAI:
+        return _(
+            "Kejadian %(code)s sudah selesai. Buka kembali kejadian itu dulu, atau jadikan laporan ini kejadian baru.",
+            code=incident.code,
+        )
+    return _("Kejadian %(code)s belum diverifikasi.", code=incident.code)
 
 
 async def reject(report_id: int, reason: str, note: str, ctx: Context) -> None:

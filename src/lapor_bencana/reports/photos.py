@@ -1,9 +1,10 @@
 """Photo intake: trust the decoded pixels, never the file name or the declared type.
 
 Every accepted photo is decoded, checked for size and pixel count (decompression bombs are
-refused before the pixels are read), turned upright, shrunk, and re-encoded as JPEG without
-any metadata — so the phone's EXIF (owner, device serial, exact position) never leaves here.
-The GPS position is read first, because a report without coordinates may use it.
+refused before the pixels are read), turned upright, converted to sRGB, shrunk, and re-encoded
+as JPEG from its pixels alone — so nothing the phone or an editor wrote beside the pixels (EXIF
+owner and serial, JPEG comments, XMP, IPTC, PNG text chunks, the colour profile's own text)
+leaves here. The GPS position is read first, because a report without coordinates may use it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import GPS, IFD
 from pillow_heif import register_heif_opener
 
@@ -30,6 +31,9 @@ LONGEST_SIDE = 1600
 THUMB_SIDE = 320
 JPEG_QUALITY = 82
 ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "MPO", "HEIF"}
+# Stored photos carry no colour profile (it is metadata too, and may hold text), and a browser
+# shows an untagged JPEG as sRGB: so the pixels are converted into sRGB first.
+SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 class PhotoRejected(ValueError):
@@ -52,9 +56,9 @@ def process(data: bytes) -> ProcessedPhoto:
     image = _open(data)
     gps = gps_position(image)
     try:
-        image = ImageOps.exif_transpose(image)
-        image = _flatten(image)
+        image = _flatten(_in_srgb(ImageOps.exif_transpose(image)))
         image.thumbnail((LONGEST_SIDE, LONGEST_SIDE), Image.LANCZOS)
+        image = _pixels_only(image)
         jpeg = _encode(image)
         image.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.LANCZOS)
         thumbnail = _encode(image)
@@ -85,6 +89,30 @@ def _open(data: bytes) -> Image.Image:
     return image
 
 
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """The image in sRGB when it carries a usable RGB or CMYK colour profile; as it is otherwise."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        return ImageCms.profileToProfile(
+            image, ImageCms.ImageCmsProfile(io.BytesIO(profile)), SRGB, outputMode="RGBA" if image.mode == "RGBA" else "RGB"
+        )
+    except (ImageCms.PyCMSError, OSError, ValueError):
+        # A broken or mismatched profile: the pixels are still a photo, shown as if sRGB.
+        return image
+
+
+def _pixels_only(image: Image.Image) -> Image.Image:
+    """A new image holding the pixels and nothing else.
+
+    Pillow keeps what the decoder found in ``info`` through convert and resize, and its encoders
+    write some of it back (a JPEG comment survives re-encoding): stripping names one by one would
+    miss the next one, so the encoders never see the decoded image.
+    """
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
 def _flatten(image: Image.Image) -> Image.Image:
     if image.mode in ("RGBA", "LA", "P"):
         rgba = image.convert("RGBA")
@@ -98,6 +126,26 @@ def _encode(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return out.getvalue()
+
+
+def without_metadata(jpeg: bytes) -> bytes:
+    """``jpeg`` without its comments and application segments (JFIF's header excepted), the
+    compressed pixels untouched: for files stored before ``process`` dropped every kind of
+    metadata. Anything but a well-formed JPEG comes back as it was."""
+    if jpeg[:2] != b"\xff\xd8":
+        return jpeg
+    kept, offset = [jpeg[:2]], 2
+    while offset + 4 <= len(jpeg) and jpeg[offset] == 0xFF:
+        marker = jpeg[offset + 1]
+        if marker == 0xDA:  # start of scan: the compressed pixels follow
+            return b"".join(kept) + jpeg[offset:]
+        end = offset + 2 + int.from_bytes(jpeg[offset + 2 : offset + 4], "big")
+        segment = jpeg[offset:end]
+        is_jfif = marker == 0xE0 and segment[4:9] == b"JFIF\x00"
+        if not (marker == 0xFE or 0xE0 <= marker <= 0xEF) or is_jfif:
+            kept.append(segment)
+        offset = end
+    return jpeg
 
 
 def gps_position(image: Image.Image) -> tuple[float, float] | None:
