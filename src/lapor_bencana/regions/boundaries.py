@@ -138,6 +138,7 @@ class RegencyArea:
     """The regency's outline with REGENCY_MARGIN_M around it: where a report may come from."""
 
     outline: Shape
+    margin_km: int = round(REGENCY_MARGIN_M / 1000)
 
     def contains(self, lat: float, lon: float) -> bool:
         if not self.outline.box_contains(lat, lon, margin_degrees(lat, REGENCY_MARGIN_M)):

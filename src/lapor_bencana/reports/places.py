@@ -14,6 +14,14 @@ _MISSING = 'SELECT "id", "latitude", "longitude" FROM "{table}" WHERE "village" 
 _SET = 'UPDATE "{table}" SET "village" = {{}}, "village_derived" = {{}} WHERE "id" = {{}} AND "village" IS NULL'
 
 
+async def village_of(village: str | None, derived: bool, lat: float | None, lon: float | None) -> tuple[str | None, bool]:
+    """The village as given, else the one at the position: (code, whether it was derived)."""
+    if village is not None:
+        return village, derived
+    found = await boundaries.village_at(lat, lon)
+    return found, found is not None
+
+
 async def derive_missing_villages() -> int:
     """Gives every report and incident with a position and no village the village found there;
     returns how many rows got one."""
