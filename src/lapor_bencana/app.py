@@ -49,7 +49,9 @@ ONE_YEAR = 365 * 24 * 3600
 
 # JSON clients authenticate with headers they set themselves, never with an ambient cookie. The
 # public incidents feed is cacheable by shared caches, so it must not set a CSRF cookie either.
-CSRF_EXEMPT_PATHS = ["/api/v1/reports", "/api/v1/incidents"]
+# The JSON API (gateways send no cookies), and public outlines that shared caches may keep: no CSRF
+# check, and no CSRF cookie on the cached answer.
+CSRF_EXEMPT_PATHS = ["/api/v1/reports", "/api/v1/incidents", "/wilayah/kecamatan.geojson"]
 
 
 def create_app(settings: Settings | None = None, clock: sessions.Clock = timeutil.now) -> Litestar:
@@ -131,6 +133,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             sitrep_routes.incident_situation_pdf,
             sitrep_routes.transparency_page,
             region_routes.village_options,
+            region_routes.district_boundaries,
             account_routes.sign_in_page,
             account_routes.sign_in,
             account_routes.sign_out,

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from lapor_bencana.regions import service
 from lapor_bencana.regions.geometry import Shape, margin_degrees, polygons_from_nested
 from lapor_bencana.regions.tables import Region, RegionBoundary, RegionLevel
 
@@ -180,14 +181,20 @@ async def village_at(lat: float | None, lon: float | None) -> str | None:
     return (await current()).village_at(lat, lon)
 
 
-async def districts_geojson(regency_code: str) -> dict:
-    """The regency's kecamatan as a GeoJSON FeatureCollection (``code`` property on each)."""
+async def districts(regency_code: str) -> dict[str, Shape]:
+    """The regency's kecamatan boundaries by code, in code order."""
     shapes = (await current()).of(RegionLevel.DISTRICT)
+    return {code: shapes[code] for code in sorted(shapes) if code.startswith(regency_code + ".")}
+
+
+async def districts_geojson(regency_code: str) -> dict:
+    """The regency's kecamatan as a GeoJSON FeatureCollection (``code`` and ``name`` of each)."""
+    shapes = await districts(regency_code)
+    names = await service.names(set(shapes))
     return {
         "type": "FeatureCollection",
         "features": [
-            {"type": "Feature", "properties": {"code": code}, "geometry": shape.geojson()}
-            for code, shape in sorted(shapes.items())
-            if code.startswith(regency_code + ".")
+            {"type": "Feature", "properties": {"code": code, "name": names.get(code, code)}, "geometry": shape.geojson()}
+            for code, shape in shapes.items()
         ],
     }
