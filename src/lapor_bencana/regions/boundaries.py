@@ -148,7 +148,8 @@ class RegencyArea:
 
 
 # Boundaries are reference data only `lapor regions import` (or a migration) writes: read once a
-# process, and again after an import in this process.
+# process, and again after an import in this process. None found is not kept, so that a server
+# started before the first import sees it without a restart.
 _loaded: Boundaries | None = None
 
 
@@ -165,6 +166,8 @@ async def current() -> Boundaries:
         for row in rows:
             shape = Shape.from_geojson(row["code"], json.loads(row["geometry"]))
             by_level.setdefault(RegionLevel(row["level"]), {})[row["code"]] = shape
+        if not by_level:
+            return Boundaries({})
         _loaded = Boundaries(by_level)
     return _loaded
 
