@@ -236,3 +236,20 @@ async def test_the_backfill_migration_stores_the_bundled_boundaries_and_places_o
     }
     placed = await Incident.select(Incident.village, Incident.village_derived).where(Incident.id == incident.id).first().run()
     assert placed == {"village": "63.11.05.2024", "village_derived": True}
+
+
+def test_the_validation_layer_checks_the_position_against_the_regency_area(balangan):
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from lapor_bencana.reports.validation import validate
+
+    area = balangan.regency_area("63.11")
+
+    def check(point):
+        return validate({"hazard": "banjir", "latitude": point[0], "longitude": point[1]},
+                        now=datetime(2026, 11, 27, tzinfo=UTC), local_zone=ZoneInfo("Asia/Makassar"), area=area)
+
+    assert check(IN_BALANG)[1] == {} and check(NEAR_THE_BORDER)[1] == {}
+    assert set(check(CLEARLY_OUTSIDE)[1]) == {"latitude"}
+    assert check(CLEARLY_OUTSIDE)[0] is None
