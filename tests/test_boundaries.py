@@ -253,3 +253,35 @@ def test_the_validation_layer_checks_the_position_against_the_regency_area(balan
     assert check(IN_BALANG)[1] == {} and check(NEAR_THE_BORDER)[1] == {}
     assert set(check(CLEARLY_OUTSIDE)[1]) == {"latitude"}
     assert check(CLEARLY_OUTSIDE)[0] is None
+
+
+async def test_migrating_an_existing_database_gives_its_gps_only_reports_their_village(tmp_path):
+    """The real upgrade path on SQLite (the backfill step itself runs on both engines above): a
+    database from before the boundaries, with Balangan's codes and a report placed by GPS alone."""
+    import contextlib
+    import io
+
+    from piccolo.apps.migrations.commands.forwards import ForwardsMigrationManager
+
+    from lapor_bencana import database
+    from lapor_bencana.regions.importer import rows_for_regency
+    from lapor_bencana.regions.tables import Region
+
+    engine = database.create_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    database.bind(engine)
+    boundaries.forget()
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            await ForwardsMigrationManager(app_name="lapor", migration_id="2026-11-27T23:45:00:000000").run()
+        await Region.insert(*(Region(code=r.code, name=r.name, level=r.level, parent_code=r.parent_code)
+                              for r in rows_for_regency("63.11"))).run()
+        await engine.run_ddl(
+            "INSERT INTO report (code, hazard, occurred_at, received_at, latitude, longitude) "
+            f"VALUES ('OLDGPS05', 'banjir', '2026-11-20 00:00:00+00:00', '2026-11-20 00:00:00+00:00', {IN_BALANG[0]}, {IN_BALANG[1]})"
+        )
+        assert await database.migrate()
+        row = await Report.select(Report.village, Report.village_derived).where(Report.code == "OLDGPS05").first().run()
+        assert row == {"village": "63.11.06.2005", "village_derived": True}
+        assert await RegionBoundary.count() == 1 + 8 + 157
+    finally:
+        boundaries.forget()
