@@ -285,3 +285,19 @@ async def test_migrating_an_existing_database_gives_its_gps_only_reports_their_v
         assert await RegionBoundary.count() == 1 + 8 + 157
     finally:
         boundaries.forget()
+
+
+async def test_a_photo_taken_outside_the_regency_never_places_a_report(client):
+    from tests import images
+    from tests.test_report_form import submit
+
+    picked = await submit(client, {"hazard": "banjir", "village_code": "63.11.01.2001", "idempotency_key": "far-photo"},
+                          [images.jpeg(gps=BANJARMASIN)])
+    assert picked.status_code == 303
+    stored = await Report.objects().where(Report.idempotency_key == "far-photo").first().run()
+    assert (stored.latitude, stored.village, stored.village_derived) == (None, "63.11.01.2001", False)
+    placed = await submit(client, {"hazard": "banjir", "idempotency_key": "near-photo"}, [images.jpeg(gps=IN_BALANG)])
+    assert placed.status_code == 303
+    stored = await Report.objects().where(Report.idempotency_key == "near-photo").first().run()
+    assert (stored.village, stored.village_derived) == ("63.11.06.2005", True)
+    assert "Desa diperkirakan dari titik GPS." in (await client.get(placed.headers["location"])).text
