@@ -99,6 +99,13 @@ def test_a_broken_row_is_refused_with_its_file_and_line(tmp_path):
     )
     with pytest.raises(BoundaryDataError, match=r"kec_63.sql, line 2 \(63.11.01\)"):
         read_shapes(tmp_path, "63.11")
+    (tmp_path / "kec_63.sql").write_text("\t('63.11.01','Juai',-2.2,115.6,'[[[-2.2,115.6]]]'\n")
+    with pytest.raises(BoundaryDataError, match=r"kec_63.sql, line 1: not a row of wilayah_boundaries"):
+        read_shapes(tmp_path, "63.11")
+    (tmp_path / "kec_63.sql").unlink()
+    (tmp_path / "kec_63.sql.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(BoundaryDataError, match=r"kec_63.sql.gz: Not a gzipped file"):
+        read_shapes(tmp_path, "63.11")
 
 
 async def test_the_import_stores_the_boundaries_with_the_regions_and_is_repeatable(app):

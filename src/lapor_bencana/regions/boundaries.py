@@ -54,18 +54,26 @@ def read_shapes(folder: Path, regency_code: str) -> list[tuple[RegionLevel, Shap
     """The boundaries of the regency itself, its kecamatan and its villages."""
     shapes = []
     for path in boundary_files(folder, regency_code):
-        for number, line in enumerate(_lines(path), start=1):
-            if not (match := _ROW.match(line)):
-                continue
-            code = match["code"]
-            if code != regency_code and not code.startswith(regency_code + "."):
-                continue
-            try:
-                polygons = polygons_from_nested(json.loads(match["path"]))
-                shapes.append((_LEVELS[code.count(".") + 1], Shape.of(code, polygons)))
-            except (ValueError, TypeError) as error:
-                raise BoundaryDataError(f"{path.name}, line {number} ({code}): {error}") from None
+        try:
+            shapes.extend(_read_file(path, regency_code))
+        except (OSError, EOFError, UnicodeDecodeError) as error:  # unreadable, truncated, not text
+            raise BoundaryDataError(f"{path}: {error}") from None
     return shapes
+
+
+def _read_file(path: Path, regency_code: str) -> Iterator[tuple[RegionLevel, Shape]]:
+    for number, line in enumerate(_lines(path), start=1):
+        if not (match := _ROW.match(line)):
+            if line.lstrip().startswith("('"):
+                raise BoundaryDataError(f"{path.name}, line {number}: not a row of wilayah_boundaries")
+            continue
+        code = match["code"]
+        if code != regency_code and not code.startswith(regency_code + "."):
+            continue
+        try:
+            yield _LEVELS[code.count(".") + 1], Shape.of(code, polygons_from_nested(json.loads(match["path"])))
+        except (ValueError, TypeError) as error:
+            raise BoundaryDataError(f"{path.name}, line {number} ({code}): {error}") from None
 
 
 async def store(shapes: list[tuple[RegionLevel, Shape]]) -> int:

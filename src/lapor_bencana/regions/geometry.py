@@ -129,7 +129,8 @@ def polygons_from_nested(path: list) -> tuple[Polygon, ...]:
         path = [path]
     elif depth != 4:
         raise ValueError(f"not a polygon or multipolygon (nesting {depth})")
-    return tuple(
+    polygons = (
         tuple(tuple((float(lat), float(lon)) for lat, lon in ring) for ring in polygon if len(ring) >= 3)
         for polygon in path
     )
+    return tuple(polygon for polygon in polygons if polygon)
