@@ -25,7 +25,11 @@ REGENCY_MARGIN_M = 5_000.0
 
 # One row of the source's MySQL dump: ('63.11.01.2001','Name',lat,lng,'[[[lat,lng],…]]'), the name
 # with '' for an apostrophe. The centroid and name are not needed: names come from the region codes.
-_ROW = re.compile(r"^\s*\('(?P<code>\d{2}(?:\.\d{2}){1,2}(?:\.\d{4})?)','(?:[^']|'')*',[-\d.eE]+,[-\d.eE]+,'(?P<path>\[[-\d.,\[\]eE ]*\])'\)")
+_ROW = re.compile(
+    r"^\s*\('(?P<code>\d{2}(?:\.\d{2}){1,2}(?:\.\d{4})?)'"  # 63.11, 63.11.01 or 63.11.01.2001
+    r",'(?:[^']|'')*',[-\d.eE]+,[-\d.eE]+"  # name, centroid
+    r",'(?P<path>\[[-\d.,\[\]eE ]*\])'\)"
+)
 _LEVELS = {2: RegionLevel.REGENCY, 3: RegionLevel.DISTRICT, 4: RegionLevel.VILLAGE}
 
 

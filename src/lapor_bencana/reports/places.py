@@ -1,6 +1,6 @@
 """The village of reports and incidents that have a position and no village, derived from the
 imported boundaries: new ones at intake and triage, existing ones by :func:`derive_missing_villages`
-(run by the migration that added the boundaries and by ``lapor regions import``)."""
+(run by the migration after the one adding the boundaries, and by ``lapor regions import``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from lapor_bencana.reports.tables import Report
 
 # Plain SQL on the columns this needs only, so that the migration adding them can run it whatever
 # later migrations add to the tables.
-_MISSING = 'SELECT "id", "latitude", "longitude" FROM "{table}" WHERE "village" IS NULL AND "latitude" IS NOT NULL AND "longitude" IS NOT NULL'
+_MISSING = (
+    'SELECT "id", "latitude", "longitude" FROM "{table}" '
+    'WHERE "village" IS NULL AND "latitude" IS NOT NULL AND "longitude" IS NOT NULL'
+)
 _SET = 'UPDATE "{table}" SET "village" = {{}}, "village_derived" = {{}} WHERE "id" = {{}} AND "village" IS NULL'
 
 
