@@ -308,3 +308,14 @@ async def test_a_photo_taken_outside_the_regency_never_places_a_report(client):
     stored = await Report.objects().where(Report.idempotency_key == "near-photo").first().run()
     assert (stored.village, stored.village_derived) == ("63.11.06.2005", True)
     assert "Desa diperkirakan dari titik GPS." in (await client.get(placed.headers["location"])).text
+
+
+async def test_a_server_without_the_regencys_boundary_says_so_at_start(settings, clock, monkeypatch, capsys):
+    monkeypatch.setattr(boundaries, "_loaded", Boundaries({}))
+    async with create_app(settings, clock=clock).lifespan():
+        pass
+    assert "regency boundary not imported" in capsys.readouterr().out
+    monkeypatch.undo()
+    async with create_app(settings, clock=clock).lifespan():
+        pass
+    assert "regency boundary not imported" not in capsys.readouterr().out

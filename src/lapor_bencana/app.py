@@ -25,6 +25,7 @@ from lapor_bencana.needs import routes as needs_routes
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.push import routes as push_routes
 from lapor_bencana.push import worker as push_worker
+from lapor_bencana.regions import boundaries
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
 from lapor_bencana.guide import routes as guide
@@ -66,6 +67,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.start(engine)
+        await boundaries.warn_if_missing(settings.regency_code)
         try:
             announce = partial(calls.announce_deliveries, publish=partial(live.publish_to, app))
             async with push_worker.embedded(settings, on_calls_finished=announce), retention.periodic(settings):

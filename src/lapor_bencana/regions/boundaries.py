@@ -11,9 +11,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import structlog
+
 from lapor_bencana.regions import service
 from lapor_bencana.regions.geometry import Shape, margin_degrees, polygons_from_nested
 from lapor_bencana.regions.tables import Region, RegionBoundary, RegionLevel
+
+log = structlog.get_logger(__name__)
 
 BUNDLED_BOUNDARIES_DIR = Path(__file__).parent / "data" / "boundaries"
 # The simplified polygons leave gaps (rivers, slivers between neighbours): a point in one belongs
@@ -188,6 +192,21 @@ async def regency_area(regency_code: str) -> RegencyArea | None:
     """None when the regency's boundary was never imported: positions are then checked only
     against Indonesia's bounds."""
     return (await current()).regency_area(regency_code)
+
+
+async def warn_if_missing(regency_code: str) -> None:
+    """Says at start-up why positions far from the regency would be accepted: no outline to check."""
+    try:
+        area = await regency_area(regency_code)
+    except Exception:  # not migrated yet, or the database is down: requests report that themselves
+        return
+    if area is None:
+        log.warning(
+            "regency boundary not imported: report positions are checked only against Indonesia's bounds"
+            " and get no village",
+            regency=regency_code,
+            fix="lapor regions import",
+        )
 
 
 async def village_at(lat: float | None, lon: float | None) -> str | None:
