@@ -40,6 +40,9 @@ def test_the_map_shows_the_demo_incidents_and_the_list_opens_their_popups(browse
     marker = page.locator(".leaflet-marker-icon[title^='Banjir luapan sungai (demo)']")
     expect(marker).to_be_visible()
     expect(page.locator(".leaflet-marker-icon.map-pin-report").first).to_be_visible()
+    # Balangan's eight kecamatan outlined under the markers, each named.
+    expect(page.locator("path.map-boundary")).to_have_count(8)
+    expect(page.locator(".map-boundary-label", has_text="Paringin Selatan")).to_be_visible()
 
     flood.get_by_role("button", name="Tampilkan di peta").click()
     popup = page.locator(".leaflet-popup")
@@ -59,7 +62,8 @@ def test_the_map_shows_the_demo_incidents_and_the_list_opens_their_popups(browse
     page.goto(demo_server.base_url + "/koordinator/dasbor")
     expect(page.get_by_role("heading", level=1)).to_have_text("Dasbor")
     expect(page.get_by_test_id("totals")).to_contain_text("Kejadian berjalan")
-    expect(page.locator("svg.chart[role=img]")).to_have_count(3)
+    expect(page.locator("svg.chart[role=img]")).to_have_count(4)
+    expect(page.get_by_test_id("district-map").locator("path.chart-area")).to_have_count(8)
     assert serious_accessibility_violations(page) == []
     assert problems == []
     page.context.close()

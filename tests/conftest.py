@@ -28,7 +28,7 @@ from lapor_bencana.config import Settings
 from lapor_bencana.piccolo_app import APP_CONFIG
 from lapor_bencana.push.vapid import keys_from_text
 from lapor_bencana.regions.importer import import_regency
-from lapor_bencana.regions.tables import Region
+from lapor_bencana.regions.tables import Region, RegionBoundary
 from tests.accounts import Clock
 
 REGENCY = "63.11"
@@ -59,8 +59,9 @@ def cheap_password_hashing() -> Iterator[None]:
 
 POSTGRES_URL = os.environ.get("LAPOR_TEST_POSTGRES_URL", "")
 ENGINES = ["sqlite", "postgres"] if POSTGRES_URL else ["sqlite"]
-# Kept between tests: reference data every test needs, and the record of applied migrations.
-KEPT_TABLES = {Region._meta.tablename, "migration"}
+# Kept between tests: reference data every test needs (region codes and boundaries), and the
+# record of applied migrations.
+KEPT_TABLES = {Region._meta.tablename, RegionBoundary._meta.tablename, "migration"}
 
 
 async def _prepare(url: str) -> None:

@@ -44,6 +44,21 @@ def test_regions_then_demo_seed_prints_logins_and_is_repeatable(lapor):
     assert again.exit_code == 0 and "already present" in again.output
 
 
+def test_regions_import_says_how_many_boundaries_and_what_none_means(lapor, tmp_path):
+    assert lapor("db", "migrate").exit_code == 0
+    imported = lapor("regions", "import")
+    assert imported.exit_code == 0 and "166 boundaries" in imported.output
+    empty = tmp_path / "no-boundaries"
+    empty.mkdir()
+    bare = lapor("regions", "import", "--regency", "63.10", "--boundaries-dir", str(empty))
+    assert bare.exit_code == 0
+    assert "no boundaries" in bare.output and "only against Indonesia's bounds" in bare.output
+    (empty / "kab_63.sql.gz").write_bytes(b"truncated")
+    broken = lapor("regions", "import", "--boundaries-dir", str(empty))
+    assert broken.exit_code == 1 and "kab_63.sql.gz: Not a gzipped file" in broken.output
+    assert "Traceback" not in broken.output
+
+
 def test_demo_seed_without_regions_says_what_to_do(lapor):
     assert lapor("db", "migrate").exit_code == 0
     result = lapor("demo", "seed")

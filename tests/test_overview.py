@@ -86,8 +86,8 @@ async def test_report_and_incident_pages_show_their_position(desk, client, sari)
 async def test_totals_sum_the_latest_verified_assessment_of_each_open_incident(client, sari):
     flood = await triage.verify((await new_report(client)).id, sari)
     fire = await triage.verify((await new_report(client, hazard="kebakaran", latitude=-2.5)).id, sari)
-    closed = await triage.verify((await new_report(client, hazard="tanah_longsor", latitude=-2.6)).id, sari)
-    await triage.verify((await new_report(client, hazard="kekeringan", latitude=-2.7)).id, sari)  # never assessed
+    closed = await triage.verify((await new_report(client, hazard="tanah_longsor", latitude=-2.2)).id, sari)
+    await triage.verify((await new_report(client, hazard="kekeringan", latitude=-2.25)).id, sari)  # never assessed
     await assessments.record(flood.id, {"displaced": 100, "affected_people": 300}, sari, verified=True)
     await assessments.record(flood.id, {"displaced": 80, "affected_people": 320}, sari, verified=True)
     await assessments.record(flood.id, {"displaced": 999}, sari, verified=False)  # not verified: ignored
@@ -115,7 +115,8 @@ async def test_reports_are_counted_per_local_day_hazard_and_district(client, sar
     rejected = await new_report(client)
     await triage.reject(rejected.id, "hoaks", "", sari)
     await at(rejected, moment)
-    no_village = await new_report(client, village_code=None)
+    # A GPS-only report gets the village at its position; this one is far from every village.
+    no_village = await new_report(client, village_code=None, latitude=-2.5324, longitude=115.6)
     await at(no_village, moment)
 
     per_day = await stats.reports_per_day(14, WITA, moment)
@@ -131,7 +132,8 @@ async def test_the_dashboard_page_draws_its_charts_with_tables(desk, client, sar
     await new_report(client, hazard="kebakaran")
     page = await desk.get("/koordinator/dasbor", params={"hari": "14"})
     assert page.status_code == 200
-    assert page.text.count('role="img"') == 3 and page.text.count("<table") == 3
+    # Three charts and the kecamatan map; the map shares the per-kecamatan table.
+    assert page.text.count('role="img"') == 4 and page.text.count("<table") == 3
     assert "Kebakaran rumah" in page.text and "Paringin" in page.text
     assert ' style="' not in page.text and "<style" not in page.text
     assert 'aria-current="page">14 hari terakhir' in page.text
@@ -167,3 +169,46 @@ def test_the_window_starts_at_local_midnight():
     assert first == date(2026, 10, 30)
     assert since == datetime(2026, 10, 29, 16, 0, tzinfo=UTC)
     assert since + timedelta(days=30) > datetime(2026, 11, 27, 20, 0, tzinfo=UTC)
+
+
+def test_shades_split_the_figures_into_four_ranges_and_skip_empty_ones():
+    assert charts.shade_ranges(8) == [(1, 1, 2), (2, 3, 4), (3, 5, 6), (4, 7, 8)]
+    assert charts.shade_ranges(2) == [(2, 1, 1), (4, 2, 2)]
+    assert charts.shade_ranges(0) == []
+
+
+def test_a_choropleth_shades_each_area_by_its_figure_with_a_legend():
+    square = (((0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (1.0, 0.0)),)
+    east = (((0.0, 1.0), (0.0, 2.0), (1.0, 2.0), (1.0, 1.0)),)
+    svg = charts.choropleth(
+        [charts.Area("<Juai>", 8, (square,)), charts.Area("Halong", 0, (east,))], "Peta", "Terbanyak Juai", "Tidak ada"
+    )
+    assert svg.startswith("<svg") and 'role="img"' in svg and "Terbanyak Juai</desc>" in svg
+    assert '<path class="chart-area chart-shade-4"' in svg and "<title>&lt;Juai&gt;: 8</title>" in svg
+    assert '<path class="chart-area chart-shade-0"' in svg and "<title>Halong: 0</title>" in svg
+    assert [text in svg for text in (">Tidak ada<", ">1–2<", ">7–8<")] == [True, True, True]
+    assert "NaN" not in charts.choropleth([], "Peta", "kosong", "Tidak ada")
+
+
+async def test_the_dashboard_colours_each_kecamatan_on_its_map(desk, client):
+    await new_report(client)  # Desa Balang, Kec. Paringin
+    await new_report(client, hazard="kebakaran", village_code=None, latitude=-2.5324, longitude=115.6)  # no village
+    page = (await desk.get("/koordinator/dasbor", params={"hari": "14"})).text
+    section = page[page.index('data-testid="district-map"'):]
+    section = section[: section.index("</figure>")]
+    assert section.count('<path class="chart-area') == 8  # Balangan's eight kecamatan
+    assert "<title>Paringin: 1</title>" in section and "<title>Juai: 0</title>" in section
+    assert "terbanyak Paringin (1)" in section and "1 laporan tanpa desa tidak tampak di peta." in section
+
+
+async def test_the_kecamatan_boundaries_are_served_as_cached_geojson(client):
+    response = await client.get("/wilayah/kecamatan.geojson")
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("application/geo+json")
+    assert "max-age=3600" in response.headers["cache-control"] and "set-cookie" not in response.headers
+    features = response.json()["features"]
+    assert [f["properties"]["code"] for f in features] == [f"63.11.0{n}" for n in range(1, 9)]
+    paringin = next(f for f in features if f["properties"]["code"] == "63.11.06")
+    assert paringin["properties"]["name"] == "Paringin" and paringin["geometry"]["type"] == "MultiPolygon"
+    longitude, latitude = paringin["geometry"]["coordinates"][0][0][0]
+    assert 115 < longitude < 116 and -3 < latitude < -2  # GeoJSON order: longitude first

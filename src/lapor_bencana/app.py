@@ -25,6 +25,7 @@ from lapor_bencana.needs import routes as needs_routes
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.push import routes as push_routes
 from lapor_bencana.push import worker as push_worker
+from lapor_bencana.regions import boundaries
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
 from lapor_bencana.guide import routes as guide
@@ -49,7 +50,9 @@ ONE_YEAR = 365 * 24 * 3600
 
 # JSON clients authenticate with headers they set themselves, never with an ambient cookie. The
 # public incidents feed is cacheable by shared caches, so it must not set a CSRF cookie either.
-CSRF_EXEMPT_PATHS = ["/api/v1/reports", "/api/v1/incidents"]
+# The JSON API (gateways send no cookies), and public outlines that shared caches may keep: no CSRF
+# check, and no CSRF cookie on the cached answer.
+CSRF_EXEMPT_PATHS = ["/api/v1/reports", "/api/v1/incidents", "/wilayah/kecamatan.geojson"]
 
 
 def create_app(settings: Settings | None = None, clock: sessions.Clock = timeutil.now) -> Litestar:
@@ -64,6 +67,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         await database.start(engine)
+        await boundaries.warn_if_missing(settings.regency_code)
         try:
             announce = partial(calls.announce_deliveries, publish=partial(live.publish_to, app))
             async with push_worker.embedded(settings, on_calls_finished=announce), retention.periodic(settings):
@@ -132,6 +136,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             sitrep_routes.incident_situation_pdf,
             sitrep_routes.transparency_page,
             region_routes.village_options,
+            region_routes.district_boundaries,
             account_routes.sign_in_page,
             account_routes.sign_in,
             account_routes.sign_out,

@@ -18,6 +18,7 @@ from lapor_bencana import database
 from lapor_bencana.accounts.service import AccountError
 from lapor_bencana.accounts.tables import Role
 from lapor_bencana.config import Settings, load_settings
+from lapor_bencana.regions.boundaries import BoundaryDataError
 from lapor_bencana.regions.importer import RegionDataError
 
 T = TypeVar("T")
@@ -49,7 +50,7 @@ def with_database(settings: Settings, work: Callable[[], Awaitable[T]]) -> T:
             # Piccolo warns about connection trouble itself; the message below says it once, clearly.
             warnings.simplefilter("ignore")
             return asyncio.run(run())
-    except (AccountError, RegionDataError) as error:
+    except (AccountError, RegionDataError, BoundaryDataError) as error:
         raise click.ClickException(str(error)) from None
     except Exception as error:  # asyncpg, sqlite3 and OS errors alike mean the database is unusable
         where = database.redacted(settings.effective_database_url)
@@ -88,15 +89,13 @@ def run(host: str, port: int, workers: int) -> None:
 
 
 async def _prepare_embedded(settings: Settings) -> None:
-    from lapor_bencana.regions.importer import import_regency
     from lapor_bencana.regions.tables import Region
 
     ran = await database.migrate()
     if ran:
         click.echo(f"Applied {len(ran)} migration(s).")
     if not await Region.exists().where(Region.code == settings.regency_code).run():
-        count = await import_regency(settings.regency_code)
-        click.echo(f"Imported {count} regions for {settings.regency_code}.")
+        click.echo(await _import_regions(settings.regency_code))
 
 
 @main.group(help="Database maintenance.")
@@ -159,13 +158,35 @@ def regions() -> None:
     default=None,
     help="A folder with provinces/regencies/districts/villages CSV files in idn-area-data's format.",
 )
-def import_regions(regency: str | None, data_dir: Path | None) -> None:
-    from lapor_bencana.regions.importer import BUNDLED_DATA_DIR, import_regency
-
+@click.option(
+    "--boundaries-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder with the province's kab_PP, kec_PP and kel_RR.RR .sql(.gz) files of cahyadsn/wilayah_boundaries.",
+)
+def import_regions(regency: str | None, data_dir: Path | None, boundaries_dir: Path | None) -> None:
     settings = _settings()
     code = regency or settings.regency_code
-    count = with_database(settings, lambda: import_regency(code, data_dir or BUNDLED_DATA_DIR))
-    click.echo(f"Imported {count} regions for regency {code}.")
+    click.echo(with_database(settings, lambda: _import_regions(code, data_dir, boundaries_dir)))
+
+
+async def _import_regions(code: str, data_dir: Path | None = None, boundaries_dir: Path | None = None) -> str:
+    """Region codes and boundaries, then the village of every report and incident placed by GPS alone."""
+    from lapor_bencana.regions.boundaries import BUNDLED_BOUNDARIES_DIR
+    from lapor_bencana.regions.importer import BUNDLED_DATA_DIR, import_regency
+    from lapor_bencana.reports.places import derive_missing_villages
+
+    imported = await import_regency(code, data_dir or BUNDLED_DATA_DIR, boundaries_dir or BUNDLED_BOUNDARIES_DIR)
+    if not imported.boundaries:
+        return (
+            f"Imported {imported.regions} regions for regency {code}, but no boundaries: report positions"
+            f" are checked only against Indonesia's bounds and get no village (see --boundaries-dir)."
+        )
+    filled = await derive_missing_villages()
+    return (
+        f"Imported {imported.regions} regions and {imported.boundaries} boundaries for regency {code};"
+        f" {filled} reports or incidents got their village from their position."
+    )
 
 
 @main.group(help="Demonstration data.")

@@ -9,7 +9,7 @@ from lapor_bencana.incidents.tables import Assessment, Incident
 from lapor_bencana.needs.tables import StandardsVersion
 from lapor_bencana.paths import MIGRATIONS_DIR
 from lapor_bencana.push.tables import PushJob, PushSubscription
-from lapor_bencana.regions.tables import Region
+from lapor_bencana.regions.tables import Region, RegionBoundary
 from lapor_bencana.reports.tables import Report, ReportPhoto, ReportStatusChange
 from lapor_bencana.sitrep.tables import CapMessage
 from lapor_bencana.volunteers.tables import CallForHelp, CallRecipient, VolunteerProfile
@@ -22,6 +22,7 @@ APP_CONFIG = AppConfig(
     migrations_folder_path=str(MIGRATIONS_DIR),
     table_classes=[
         Region,
+        RegionBoundary,
         User,
         WebSession,
         SignInThrottle,

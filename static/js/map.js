@@ -7,7 +7,9 @@
 //   init(element) -> controller (or null without Leaflet); idempotent. initAll(root).
 //   get(element) -> the controller of an element already set up, or undefined.
 //   pick(element, latitudeInput, longitudeInput) -> a pin picker (also set up by data-map-pick).
-// A controller: { map, element, setMarkers(items, fit), openMarker(id), visibleIds(), load(url) }.
+// A controller: { map, element, setMarkers(items, fit), openMarker(id), visibleIds(), load(url),
+// outline(url) }. data-map-boundaries names a GeoJSON collection of outlines (the kecamatan) drawn
+// under the markers, each labelled with its "name" property.
 // Events bubbling from the element: "lapor-map:ready" {controller}, "lapor-map:select" {id} when a
 // marker's popup opens, "lapor-map:moved" {visible: [ids]} after every pan or zoom,
 // "lapor-map:pick" {latitude, longitude} when a pin is placed.
@@ -128,6 +130,25 @@
           .then(function (response) { return response.json(); })
           .then(function (body) { controller.setMarkers(body.markers || []); });
       },
+      // Outlines are context, not content: they never take clicks meant for a marker, and a map
+      // without them (not imported, offline) still works.
+      outline: function (url) {
+        return fetch(url, { credentials: "same-origin", headers: { Accept: "application/geo+json" } })
+          .then(function (response) { return response.ok ? response.json() : { features: [] }; })
+          .then(function (body) {
+            var outlines = L.geoJSON(body, {
+              interactive: false,
+              style: function () { return { className: "map-boundary", color: "#57534e", weight: 1.5, dashArray: "5 4", fill: false }; },
+              onEachFeature: function (feature, shape) {
+                var name = feature.properties && feature.properties.name;
+                if (name) shape.bindTooltip(name, { permanent: true, direction: "center", className: "map-boundary-label" });
+              },
+            }).addTo(map);
+            outlines.bringToBack();
+            dispatch("lapor-map:outlined", { count: (body.features || []).length });
+          })
+          .catch(function () { /* the markers matter; outlines are a nicety */ });
+      },
     };
     controllers.set(element, controller);
     map.on("moveend", function () { dispatch("lapor-map:moved", { visible: visibleIds() }); });
@@ -136,6 +157,7 @@
 
     if (data.mapMarkers) controller.setMarkers(JSON.parse(data.mapMarkers));
     if (data.mapSource) controller.load(data.mapSource);
+    if (data.mapBoundaries) controller.outline(data.mapBoundaries);
     if (data.mapPick !== undefined) {
       pick(element, document.querySelector(data.mapLatitude), document.querySelector(data.mapLongitude));
     }

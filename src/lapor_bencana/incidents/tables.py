@@ -43,6 +43,8 @@ class Incident(Table, tablename="incident"):
     priority = Varchar(length=8, choices=Priority, default=Priority.SEDANG)
     emergency_status = Varchar(length=20, choices=EmergencyStatus, default=EmergencyStatus.NONE)
     village = ForeignKey(references=Region, null=True)
+    # The village was not picked but derived from the position (regions.boundaries).
+    village_derived = Boolean(default=False)
     latitude = Float(null=True, default=None)
     longitude = Float(null=True, default=None)
     # How far a call for help reaches by default.

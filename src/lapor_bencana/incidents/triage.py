@@ -17,6 +17,7 @@ from lapor_bencana.incidents.duplicates import may_join
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
 from lapor_bencana.regions.service import names as region_names
 from lapor_bencana.reports.codes import new_code
+from lapor_bencana.reports.places import village_of
 from lapor_bencana.reports.tables import RejectionReason, Report, ReportStatus, ReportStatusChange
 from lapor_bencana.timeutil import now
 
@@ -82,12 +83,15 @@ async def verify(report_id: int, ctx: Context) -> Incident:
     async with audit.transaction():
         report = await _open_report(report_id)
         moment = now()
+        # A report stored before the boundaries were imported may still lack the village of its position.
+        village, derived = await village_of(report.village, report.village_derived, report.latitude, report.longitude)
         incident = Incident(
             code=new_code(),
             hazard=report.hazard,
-            title=await incident_title(report.hazard, report.village),
+            title=await incident_title(report.hazard, village),
             status=IncidentStatus.TERVERIFIKASI,
-            village=report.village,
+            village=village,
+            village_derived=derived,
             latitude=report.latitude,
             longitude=report.longitude,
             occurred_at=report.occurred_at,
@@ -117,9 +121,18 @@ async def merge(report_id: int, incident_id: int, ctx: Context) -> Incident:
         await _set_report(report, ReportStatus.DIGABUNG, incident=incident.id, triaged_at=moment)
         await _timeline(report.id, ReportStatus.DIGABUNG)
         if incident.latitude is None and report.latitude is not None:
-            # The incident had only a village; the report brings a precise position.
+            # The incident had only a village (or no place at all); the report brings a precise position.
+            village, derived = await village_of(
+                incident.village, incident.village_derived, report.latitude, report.longitude
+            )
             await Incident.update(
-                {Incident.latitude: report.latitude, Incident.longitude: report.longitude, Incident.updated_at: moment}
+                {
+                    Incident.latitude: report.latitude,
+                    Incident.longitude: report.longitude,
+                    Incident.village: village,
+                    Incident.village_derived: derived,
+                    Incident.updated_at: moment,
+                }
             ).where(Incident.id == incident.id).run()
         await _record(ctx, "report.merge", "report", report.id,
                       {"status": ReportStatus.BARU}, {"status": ReportStatus.DIGABUNG, "incident": incident.code})

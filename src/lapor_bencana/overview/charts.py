@@ -7,6 +7,7 @@ app.css (the CSP allows no inline style).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from itertools import count
 
@@ -82,3 +83,72 @@ def bar_chart(bars: list[Bar], title: str, description: str) -> Markup:
             f'<text class="chart-value" x="{_number(label_width + long + 6)}" y="{y + row / 2 + 1}" dominant-baseline="middle">{bar.value}</text>'
         )
     return _frame(width, height, title, description, body, "bars")
+
+
+@dataclass(frozen=True)
+class Area:
+    """One region of a choropleth: its figure and its outline (polygons of rings of latitude,
+    longitude pairs, as regions.geometry.Shape holds them)."""
+
+    label: str
+    value: int
+    polygons: tuple
+
+
+SHADES = 4
+
+
+def shade_ranges(highest: int) -> list[tuple[int, int, int]]:
+    """(shade, lowest, highest value) of each non-empty shade 1..SHADES; 0 has shade 0."""
+    ranges = []
+    for shade in range(1, SHADES + 1):
+        low, high = highest * (shade - 1) // SHADES + 1, highest * shade // SHADES
+        if low <= high:
+            ranges.append((shade, low, high))
+    return ranges
+
+
+def _shade(value: int, ranges: list[tuple[int, int, int]]) -> int:
+    return next((shade for shade, _low, high in ranges if value <= high), 0) if value else 0
+
+
+def choropleth(areas: list[Area], title: str, description: str, zero_label: str) -> Markup:
+    """The areas on a map, each shaded by its figure and labelled with its name and figure, with a
+    legend of the shades below. The projection is equirectangular around the areas' middle
+    latitude: true enough in shape for a regency."""
+    width, pad, legend_row = 640, 8, 32
+    points = [point for area in areas for polygon in area.polygons for ring in polygon for point in ring]
+    if not points:
+        return _frame(width, legend_row, title, description, [], "map")
+    min_lat, max_lat = min(p[0] for p in points), max(p[0] for p in points)
+    min_lon, max_lon = min(p[1] for p in points), max(p[1] for p in points)
+    squeeze = math.cos(math.radians((min_lat + max_lat) / 2))
+    scale = (width - 2 * pad) / max((max_lon - min_lon) * squeeze, 1e-9)
+    plot_height = (max_lat - min_lat) * scale
+
+    def xy(lat: float, lon: float) -> str:
+        return f"{_number((lon - min_lon) * squeeze * scale + pad)},{_number((max_lat - lat) * scale + pad)}"
+
+    ranges = shade_ranges(max((area.value for area in areas), default=0))
+    body, labels = [], []
+    for area in areas:
+        path = " ".join("M" + " L".join(xy(lat, lon) for lat, lon in ring) + " Z" for polygon in area.polygons for ring in polygon)
+        body.append(
+            f'<path class="chart-area chart-shade-{_shade(area.value, ranges)}" d="{path}" fill-rule="evenodd">'
+            f"<title>{escape(area.label)}: {area.value}</title></path>"
+        )
+        outer = max((polygon[0] for polygon in area.polygons), key=len)
+        x, y = xy(sum(p[0] for p in outer) / len(outer), sum(p[1] for p in outer) / len(outer)).split(",")
+        labels.append(
+            f'<text class="chart-area-label" x="{x}" y="{y}" text-anchor="middle">{escape(area.label)}'
+            f'<tspan class="chart-value" x="{x}" dy="19">{area.value}</tspan></text>'
+        )
+    top = plot_height + 2 * pad
+    legend = [(0, zero_label)] + [(shade, f"{low}–{high}" if low != high else str(low)) for shade, low, high in ranges]
+    for index, (shade, text) in enumerate(legend):
+        x = pad + index * 124
+        body.append(
+            f'<rect class="chart-area chart-shade-{shade}" x="{x}" y="{_number(top + 4)}" width="20" height="18"/>'
+            f'<text class="chart-label" x="{x + 26}" y="{_number(top + 19)}">{escape(text)}</text>'
+        )
+    return _frame(width, round(top + legend_row), title, description, body + labels, "map")

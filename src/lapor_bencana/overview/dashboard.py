@@ -13,7 +13,9 @@ from lapor_bencana import i18n
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.overview import charts, stats
 from lapor_bencana.overview.mapdata import hazard_title
+from lapor_bencana.regions import boundaries
 from lapor_bencana.regions import service as regions
+from lapor_bencana.regions.geometry import Shape
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,8 @@ class Figure:
     svg: Markup
     rows: list[charts.Bar]
     total: int
+    # The same figures shaded on a map, where the figure is per region and boundaries are imported.
+    map: Markup | None = None
 
 
 def _describe(bars: list[charts.Bar], what: str) -> str:
@@ -45,15 +49,34 @@ def ranked(counts: dict[str, int], names: dict[str, str], unnamed: str) -> list[
     return sorted(bars, key=lambda bar: (-bar.value, bar.label))
 
 
-async def build(days: int, zone: ZoneInfo, moment: datetime | None = None) -> dict:
+def district_map(counts: dict[str, int], names: dict[str, str], shapes: dict[str, Shape]) -> Markup | None:
+    """Reports per kecamatan shaded on the kecamatan's outlines; None before boundaries are imported."""
+    if not shapes:
+        return None
+    areas = [charts.Area(names.get(code, code), counts.get(code, 0), shape.polygons) for code, shape in shapes.items()]
+    title = _("Peta laporan per kecamatan")
+    top = max(areas, key=lambda area: area.value)
+    unplaced = counts.get(stats.NO_DISTRICT, 0)
+    description = _(
+        "Kecamatan diwarnai menurut jumlah laporan, makin gelap makin banyak; terbanyak %(label)s (%(count)s).",
+        label=top.label, count=top.value,
+    )
+    if unplaced:
+        description += " " + _("%(n)s laporan tanpa desa tidak tampak di peta.", n=unplaced)
+    return charts.choropleth(areas, title, description, _("Tidak ada"))
+
+
+async def build(days: int, zone: ZoneInfo, regency_code: str, moment: datetime | None = None) -> dict:
     per_day = day_bars(await stats.reports_per_day(days, zone, moment))
     hazards = await stats.reports_per_hazard(days, zone, moment)
     per_hazard = ranked(hazards, {code: hazard_title(code) for code in hazards}, _("Lainnya"))
     districts = await stats.reports_per_district(days, zone, moment)
-    per_district = ranked(districts, await regions.names(set(districts) - {stats.NO_DISTRICT}), _("Tanpa desa"))
+    shapes = await boundaries.districts(regency_code)
+    district_names = await regions.names((set(districts) | set(shapes)) - {stats.NO_DISTRICT})
+    per_district = ranked(districts, district_names, _("Tanpa desa"))
 
-    def figure(title: str, bars: list[charts.Bar], draw) -> Figure:
-        return Figure(title, draw(bars, title, _describe(bars, title)), bars, sum(bar.value for bar in bars))
+    def figure(title: str, bars: list[charts.Bar], draw, shaded: Markup | None = None) -> Figure:
+        return Figure(title, draw(bars, title, _describe(bars, title)), bars, sum(bar.value for bar in bars), shaded)
 
     return {
         "days": days,
@@ -62,6 +85,9 @@ async def build(days: int, zone: ZoneInfo, moment: datetime | None = None) -> di
         "figures": [
             figure(_("Laporan per hari"), per_day, charts.column_chart),
             figure(_("Laporan per jenis bencana"), per_hazard, charts.bar_chart),
-            figure(_("Laporan per kecamatan"), per_district, charts.bar_chart),
+            figure(
+                _("Laporan per kecamatan"), per_district, charts.bar_chart,
+                district_map(districts, district_names, shapes),
+            ),
         ],
     }

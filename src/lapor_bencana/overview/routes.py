@@ -24,4 +24,5 @@ async def desk_map(request: Request) -> Template:
 async def desk_dashboard(request: Request) -> Template:
     requested = request.query_params.get("hari", "")
     days = int(requested) if requested in {str(period) for period in stats.PERIODS} else stats.PERIODS[-1]
-    return Template("pages/desk/dashboard.html", context=await dashboard.build(days, request.app.state.local_zone))
+    context = await dashboard.build(days, request.app.state.local_zone, request.app.state.settings.regency_code)
+    return Template("pages/desk/dashboard.html", context=context)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from lapor_bencana.regions import service
+from lapor_bencana.regions import boundaries, service
 from lapor_bencana.regions.tables import Region, RegionLevel
 
 BUNDLED_DATA_DIR = Path(__file__).parent / "data"
@@ -55,9 +55,20 @@ def rows_for_regency(regency_code: str, data_dir: Path = BUNDLED_DATA_DIR) -> li
     ]
 
 
-async def import_regency(regency_code: str, data_dir: Path = BUNDLED_DATA_DIR) -> int:
-    """Inserts or renames the regency's regions; returns how many rows were written."""
+@dataclass(frozen=True, slots=True)
+class Imported:
+    regions: int
+    boundaries: int
+
+
+async def import_regency(
+    regency_code: str,
+    data_dir: Path = BUNDLED_DATA_DIR,
+    boundaries_dir: Path = boundaries.BUNDLED_BOUNDARIES_DIR,
+) -> Imported:
+    """Inserts or renames the regency's regions, and their boundaries found in ``boundaries_dir``."""
     rows = rows_for_regency(regency_code, data_dir)
+    shapes = boundaries.read_shapes(boundaries_dir, regency_code)
     await (
         Region.insert(
             *(Region(code=r.code, name=r.name, level=r.level, parent_code=r.parent_code) for r in rows)
@@ -70,7 +81,7 @@ async def import_regency(regency_code: str, data_dir: Path = BUNDLED_DATA_DIR) -
         .run()
     )
     service.forget()
-    return len(rows)
+    return Imported(regions=len(rows), boundaries=await boundaries.store(shapes))
 
 
 def regency_name(regency_code: str, data_dir: Path = BUNDLED_DATA_DIR) -> str | None:

@@ -46,6 +46,7 @@ def public_json(view: dict[str, Any]) -> dict[str, Any]:
         "received_at": view["received_at"].isoformat(),
         "village_code": view["village_code"],
         "village_name": view["village_name"],
+        "village_derived": view["village_derived"],
         "district_name": view["district_name"],
         "timeline": [
             {"status": step["status"], "at": step["changed_at"].isoformat(), "note": step["public_note"]}

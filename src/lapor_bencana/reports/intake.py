@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 from anyio import to_thread
 
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.regions import boundaries
+from lapor_bencana.regions.boundaries import RegencyArea
 from lapor_bencana.regions.service import village_in_regency
 from lapor_bencana.reports import photos as photo_intake
 from lapor_bencana.reports.service import Created, create_report, find_by_key
@@ -82,13 +84,18 @@ async def _check_and_store(
         return Outcome(errors={"form": _("Laporan tidak dapat diterima. Kosongkan isian yang tersembunyi.")})
     processed, photo_error = await _process_photos(photo_blobs)
     errors = {"photos": photo_error} if photo_error else {}
-    raw, location_source = _with_photo_position(raw, processed)
-    report, field_errors = validate(raw, now=now(), local_zone=local_zone)
+    found = await boundaries.current()
+    area = found.regency_area(regency_code)
+    raw, location_source = _with_photo_position(raw, processed, area)
+    report, field_errors = validate(raw, now=now(), local_zone=local_zone, area=area)
     errors |= field_errors
     if report and report.village_code and not await village_in_regency(report.village_code, regency_code):
         errors["village_code"] = _("Desa ini tidak ada di wilayah kabupaten ini.")
     if errors or report is None:
         return Outcome(errors=errors)
+    if report.village_code is None and report.latitude is not None:
+        report.village_code = found.village_at(report.latitude, report.longitude)
+        report.village_derived = report.village_code is not None
     created = await create_report(
         report,
         idempotency_key=idempotency_key,
@@ -119,15 +126,15 @@ async def _process_photos(blobs: list[bytes]) -> tuple[list[photo_intake.Process
 
 
 def _with_photo_position(
-    raw: Mapping[str, Any], processed: list[photo_intake.ProcessedPhoto]
+    raw: Mapping[str, Any], processed: list[photo_intake.ProcessedPhoto], area: RegencyArea | None
 ) -> tuple[Mapping[str, Any], LocationSource]:
     """Coordinates from the phone win; without them, the first photo with a GPS position inside
-    Indonesia gives the report its place (and the report says so)."""
+    the regency (or Indonesia, without its boundary) gives the report its place (and the report says so)."""
     if raw.get("latitude") not in (None, "") or raw.get("longitude") not in (None, ""):
         claimed = raw.get("location_source")
         return raw, LocationSource.PHOTO if claimed == LocationSource.PHOTO else LocationSource.DEVICE
     for photo in processed:
-        if photo.gps and _inside_indonesia(*photo.gps):
+        if photo.gps and _inside_indonesia(*photo.gps) and (area is None or area.contains(*photo.gps)):
             latitude, longitude = photo.gps
             return {**raw, "latitude": latitude, "longitude": longitude}, LocationSource.PHOTO
     return raw, LocationSource.NONE

@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Response, Template
 
+from lapor_bencana.regions import boundaries
 from lapor_bencana.regions import service as regions
 from lapor_bencana import live
 from lapor_bencana.hazards import get_hazard
@@ -83,7 +84,8 @@ async def check_field(request: Request) -> Template:
     """Inline check of the field that just changed (htmx): its message, or nothing."""
     form = await request.form()
     values = {key: value for key, value in form.items() if isinstance(value, str)}
-    _report, errors = validate(values, now=now(), local_zone=request.app.state.local_zone)
+    area = await boundaries.regency_area(request.app.state.settings.regency_code)
+    _report, errors = validate(values, now=now(), local_zone=request.app.state.local_zone, area=area)
     field = request.headers.get("HX-Trigger-Name", "")
     return Template("fragments/field_error.html", context={"message": errors.get(field, "")})
 

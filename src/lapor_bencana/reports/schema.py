@@ -28,7 +28,11 @@ def _number(low: float, high: float, description: str) -> Schema:
 REPORT_CREATE_SCHEMA = Schema(
     type=OpenAPIType.OBJECT,
     required=["hazard"],
-    description="At least one of latitude+longitude or village_code is required.",
+    description=(
+        "At least one of latitude+longitude or village_code is required. A position more than 5 km outside"
+        " the configured regency's boundary is refused (422); without village_code, the village is derived"
+        " from the position."
+    ),
     properties={
         "hazard": Schema(type=OpenAPIType.STRING, enum=[h.code for h in HAZARDS]),
         "occurred_at": Schema(
@@ -80,6 +84,8 @@ class PublicReport:
     received_at: str
     village_code: str | None
     village_name: str | None
+    # True when the village was derived from the position rather than picked by the reporter.
+    village_derived: bool
     district_name: str | None
     timeline: list[TimelineStep]
 

@@ -56,6 +56,8 @@ class Report(ImpactCounts, Table, tablename="report"):
     # Where the coordinates came from: the phone's GPS, or the GPS data of an attached photo.
     location_source = Varchar(length=16, choices=LocationSource, default=LocationSource.NONE)
     village = ForeignKey(references=Region, null=True)
+    # The village was not picked but derived from the position (regions.boundaries).
+    village_derived = Boolean(default=False)
     address = Varchar(length=300, default="")
     description = Text(default="")
     reporter_name = Varchar(length=120, default="")

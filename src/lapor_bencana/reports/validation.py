@@ -18,6 +18,7 @@ from lapor_bencana.accounts.service import PHONE_PATTERN, normalise_phone
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.impact import COUNT_FIELDS, HOUSE_COUNTS, PEOPLE_COUNTS
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.regions.boundaries import RegencyArea
 
 # A regency has at most a few hundred thousand people; a figure above this is a typo or abuse.
 MAX_PEOPLE = 1_000_000
@@ -26,7 +27,8 @@ TEXT_LIMITS = {"address": 300, "description": 2000, "reporter_name": 120}
 # A clock on a phone may run a little fast; a report from the future beyond that is refused.
 FUTURE_TOLERANCE = timedelta(minutes=15)
 OLDEST_REPORTABLE = timedelta(days=365)
-# Indonesia with a margin: reports from elsewhere are mistakes (or a phone's stale position).
+# Indonesia with a margin: reports from elsewhere are mistakes (or a phone's stale position). Where
+# the regency's boundary was imported, a report must also come from the regency (RegencyArea).
 INDONESIA_BOUNDS = {"lat": (-11.5, 6.5), "lon": (94.0, 141.5)}
 MAX_ACCURACY_M = 100_000
 # Control characters, and halves of UTF-16 surrogate pairs (JSON can carry them; no database can store them).
@@ -41,6 +43,8 @@ class ReportInput:
     longitude: float | None = None
     accuracy_m: float | None = None
     village_code: str | None = None
+    # The village was derived from the position, not picked (set at intake, not by the sender).
+    village_derived: bool = False
     address: str = ""
     description: str = ""
     reporter_name: str = ""
@@ -165,9 +169,11 @@ def clean_village_code(value: Any) -> str | None:
 
 
 def validate(
-    data: Mapping[str, Any], *, now: datetime, local_zone: ZoneInfo
+    data: Mapping[str, Any], *, now: datetime, local_zone: ZoneInfo, area: RegencyArea | None = None
 ) -> tuple[ReportInput | None, dict[str, str]]:
-    """Checks every field on its own; the caller then checks the village against the database."""
+    """Checks every field on its own, and the position against the regency's ``area`` (with its
+    margin) when its boundary was imported, else against Indonesia's bounds only; the caller then
+    checks the village against the database."""
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
 
@@ -189,18 +195,23 @@ def validate(
     for name in COUNT_FIELDS:
         check(name, clean_count, MAX_PEOPLE if name in PEOPLE_COUNTS else MAX_HOUSES)
 
-    _check_location(cleaned, errors)
+    _check_location(cleaned, errors, area)
     if errors:
         return None, errors
     counts = {name: cleaned.pop(name) for name in COUNT_FIELDS}
     return ReportInput(**cleaned, counts={k: v for k, v in counts.items() if v is not None}), {}
 
 
-def _check_location(cleaned: dict[str, Any], errors: dict[str, str]) -> None:
+def _check_location(cleaned: dict[str, Any], errors: dict[str, str], area: RegencyArea | None) -> None:
     if {"latitude", "longitude", "village_code"} & errors.keys():
         return
     has_lat, has_lon = cleaned.get("latitude") is not None, cleaned.get("longitude") is not None
     if has_lat != has_lon:
         errors["latitude" if not has_lat else "longitude"] = _("Garis lintang dan bujur harus diisi keduanya.")
+    elif has_lat and area is not None and not area.contains(cleaned["latitude"], cleaned["longitude"]):
+        errors["latitude"] = _(
+            "Lokasi ini di luar wilayah kabupaten (lebih dari %(km)s km dari batasnya). Periksa lagi lokasi Anda.",
+            km=area.margin_km,
+        )
     elif not has_lat and not cleaned.get("village_code"):
         errors["village_code"] = _("Pilih desa, atau tekan “Gunakan lokasi saya”.")
