@@ -39,7 +39,7 @@ from lapor_bencana.storage import files_of
 from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.volunteers import call_routes, calls
 from lapor_bencana.volunteers import routes as volunteer_routes
-from lapor_bencana.web import access, health, pages, pwa
+from lapor_bencana.web import access, health, pages, pwa, record_ids
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
 from lapor_bencana.web.rate_limit import PublicWriteRateLimit
@@ -163,7 +163,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             call_routes.answer_call,
             static_files,
         ],
-        guards=[access.guard],
+        # Access first: a visitor who may not use the route learns nothing about its ids.
+        guards=[access.guard, record_ids.ids_in_range],
         state=State(
             {
                 "settings": settings,
