@@ -36,11 +36,14 @@
   // csrfToken, the page's CSRF token, lets the server credit the report to the signed-in officer;
   // without it (or with a stale one) the report is still accepted, as anyone's.
   // onStep(entry) is called after each step so a caller can persist progress.
+  // options.fromOutbox: the report waited on the phone; X-Client-Name tells the server so, and that
+  // the report comes from this app's own form rather than from another system.
   function deliver(entry, options) {
     options = options || {};
     var transport = options.transport || fetchTransport;
     var onStep = options.onStep || function () { return Promise.resolve(); };
-    var headers = { "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": entry.key };
+    var headers = { "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": entry.key,
+      "X-Client-Name": options.fromOutbox ? "lapor-bencana-outbox" : "lapor-bencana-form" };
     if (entry.csrfToken) headers["x-csrftoken"] = entry.csrfToken;
     var created = entry.code ? Promise.resolve() : send(transport, "/api/v1/reports", {
       method: "POST",

@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from lapor_bencana import live
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service
-from lapor_bencana.reports.attribution import reporter_of
+from lapor_bencana.reports.attribution import CLIENT_NAME_HEADER, api_sender
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS, PhotoRejected
 from lapor_bencana.reports.schema import (
     CREATE_RESPONSES,
@@ -24,8 +24,6 @@ from lapor_bencana.reports.schema import (
     AddPhotoOperation,
     CreateReportOperation,
 )
-from lapor_bencana.reports.tables import ReportSource
-from lapor_bencana.web.access import has_csrf_header
 
 MAX_JSON_BODY = 64 * 1024
 
@@ -71,8 +69,9 @@ def public_json(view: dict[str, Any]) -> dict[str, Any]:
 )
 async def create_report(request: Request) -> Response:
     key = request.headers.get("idempotency-key")
-    if problem := intake.check_idempotency_key(key):
-        return _invalid({"Idempotency-Key": problem})
+    sender = api_sender(request)
+    if isinstance(sender, str):
+        return _invalid({CLIENT_NAME_HEADER: sender})
     try:
         payload = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):
@@ -80,20 +79,14 @@ async def create_report(request: Request) -> Response:
     if not isinstance(payload, dict):
         return Response({"detail": _("Isi permintaan harus berupa objek JSON.")}, status_code=400)
     state = request.app.state
-    # This route is exempt from CSRF checks: a session cookie alone could come with a forged
-    # cross-site request, so only the CSRF header of the app's own page lets it name the sender.
-    source, reporter_id = (
-        reporter_of(request, anonymous=ReportSource.API) if has_csrf_header(request) else (ReportSource.API, None)
-    )
     outcome = await intake.submit(
         payload,
         [],
         regency_code=state.settings.regency_code,
         local_zone=state.local_zone,
         store=state.blob_store,
-        source=source,
+        sender=sender,
         idempotency_key=key,
-        reporter_id=reporter_id,
         notify_officers=state.settings.notify_officers_of_reports,
     )
     if outcome.errors:
