@@ -235,7 +235,19 @@ async def test_the_openapi_document_describes_the_report_api(client):
     create = document["paths"]["/api/v1/reports"]["post"]
     schema = create["requestBody"]["content"]["application/json"]["schema"]
     assert "banjir" in schema["properties"]["hazard"]["enum"]
-    assert schema["properties"]["displaced"]["maximum"] == 1_000_000
+    assert schema["properties"]["displaced"]["anyOf"][0]["maximum"] == 1_000_000
+    created = create["responses"]["201"]
+    assert "Location" in created["headers"]
+    assert created["links"]["GetReport"]["parameters"] == {"code": "$response.body#/code"}
+    assert {p["name"] for p in create["parameters"]} == {"Idempotency-Key", "X-Client-Name"}
+
+
+async def test_a_created_report_says_where_its_status_is(client):
+    created = await post_report(client, VALID, key="located")
+    again = await post_report(client, VALID, key="located")
+    for response in (created, again):
+        status = await client.get(response.headers["location"])
+        assert status.json()["code"] == created.json()["code"]
 
 
 async def test_text_with_halves_of_surrogate_pairs_is_stored_without_them(client):

@@ -59,8 +59,10 @@ def public_json(view: dict[str, Any]) -> dict[str, Any]:
     summary="Create a report",
     description=(
         "Creates a report. Send `Idempotency-Key` (1–128 visible ASCII characters) to make retries safe: "
-        "the same key always answers the same report (201 the first time, 200 after). Bad input answers 422 "
-        "with Indonesian messages per field."
+        "the same key with the same content answers the same report (201 the first time, 200 after); the "
+        "same key with other content (compared as canonical JSON) answers 422. Name your system in "
+        "`X-Client-Name`. Bad input answers 422 with Indonesian messages per field. `Location` names the "
+        "report's public status."
     ),
     request_max_body_size=MAX_JSON_BODY,
     status_code=HTTP_201_CREATED,
@@ -88,6 +90,7 @@ async def create_report(request: Request) -> Response:
         sender=sender,
         idempotency_key=key,
         notify_officers=state.settings.notify_officers_of_reports,
+        json_types=True,
     )
     if outcome.errors:
         return _invalid(outcome.errors)
@@ -95,7 +98,11 @@ async def create_report(request: Request) -> Response:
     if created.is_new:
         live.publish(request, "report-changed", report=created.row["id"])
     body = public_json(await service.public_view(created.row, created.timeline))
-    return Response(body, status_code=HTTP_201_CREATED if created.is_new else HTTP_200_OK)
+    return Response(
+        body,
+        status_code=HTTP_201_CREATED if created.is_new else HTTP_200_OK,
+        headers={"Location": f"/api/v1/reports/{created.row['code']}"},
+    )
 
 
 @get(

@@ -53,11 +53,13 @@ async def submit(
     sender: Sender,
     idempotency_key: str | None,
     notify_officers: bool = False,
+    json_types: bool = False,
 ) -> Outcome:
     """Checks and stores one report. A repeated Idempotency-Key with the same content gets the
     report stored first; with other content it is refused (IETF Idempotency-Key draft). A new key
     costs no look-up (the insert itself finds a taken key). With ``notify_officers`` the field
-    officers of its kecamatan are told of a new report."""
+    officers of its kecamatan are told of a new report. ``json_types``: the JSON API's values, which
+    must have the types and shapes of its schema."""
     if problem := check_idempotency_key(idempotency_key):
         return Outcome(errors={IDEMPOTENCY_KEY_FIELD: problem})
     fingerprint = content_fingerprint(raw, photo_blobs) if idempotency_key else None
@@ -65,7 +67,7 @@ async def submit(
     if idempotency_key and photo_blobs and (existing := await find_by_key(idempotency_key)):
         return _repeat(existing, fingerprint)
     outcome = await _check_and_store(
-        raw, photo_blobs, regency_code, local_zone, store, sender, idempotency_key, fingerprint
+        raw, photo_blobs, regency_code, local_zone, store, sender, idempotency_key, fingerprint, json_types
     )
     if outcome.errors and idempotency_key and (existing := await find_by_key(idempotency_key)):
         # A repeat gets its report back even when this copy would not pass the checks (any more).
@@ -113,13 +115,14 @@ async def _check_and_store(
     sender: Sender,
     idempotency_key: str | None,
     fingerprint: str | None,
+    json_types: bool,
 ) -> Outcome:
-    if raw.get(HONEYPOT_FIELD):
+    if raw.get(HONEYPOT_FIELD) not in (None, ""):
         return Outcome(errors={"form": _("Laporan tidak dapat diterima. Kosongkan isian yang tersembunyi.")})
     processed, photo_error = await _process_photos(photo_blobs)
     errors = {"photos": photo_error} if photo_error else {}
     raw, location_source = _with_photo_position(raw, processed)
-    report, field_errors = validate(raw, now=now(), local_zone=local_zone)
+    report, field_errors = validate(raw, now=now(), local_zone=local_zone, json_types=json_types)
     errors |= field_errors
     if report and report.village_code and not await village_in_regency(report.village_code, regency_code):
         errors["village_code"] = _("Desa ini tidak ada di wilayah kabupaten ini.")
