@@ -104,8 +104,8 @@ REPORT_CREATE_SCHEMA = Schema(
                 EMPTY,
             ],
             description=(
-                "RFC 3339 date-time, or a local date-time without offset (the regency's time zone); "
-                "default now; not in the future, not over a year ago"
+                "RFC 3339 date-time, or a local date-time without offset (the regency's time zone); a real "
+                "calendar moment (no 31 February, no leap second); default now; not in the future, not over a year ago"
             ),
         ),
         "latitude": _number(*INDONESIA_BOUNDS["lat"], "degrees, inside Indonesia"),
