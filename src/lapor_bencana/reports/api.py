@@ -127,7 +127,8 @@ async def get_report(code: FromPath[str]) -> Response:
     summary="Add a photo to a report",
     description=(
         "Multipart field `photo`. Only the sender of the report may add photos: send the report's "
-        "`Idempotency-Key`. The same photo twice is kept once; at most five photos per report."
+        "`Idempotency-Key`. The photo must be a JPEG, PNG, WebP or HEIC image that can be decoded (422 otherwise). "
+        "The same photo twice is kept once; at most five photos per report."
     ),
     request_max_body_size=MAX_BYTES + 64 * 1024,
     status_code=HTTP_201_CREATED,

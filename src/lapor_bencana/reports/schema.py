@@ -162,13 +162,10 @@ LOCATION = OpenAPIHeader(
     schema=Schema(type=OpenAPIType.STRING),
     required=True,
 )
-# What a client can do next with the report it made (and what Schemathesis follows in its stateful phase).
+# Where a client reads the report it made (and what Schemathesis follows in its stateful phase). Adding
+# photos needs the request's Idempotency-Key, which a link cannot take from a request sent without one.
 REPORT_LINKS = {
     "GetReport": Link(operation_id="ApiV1ReportsCodeGetReport", parameters={"code": "$response.body#/code"}),
-    "AddPhoto": Link(
-        operation_id="ApiV1ReportsCodePhotosAddPhoto",
-        parameters={"code": "$response.body#/code", "header.Idempotency-Key": "$request.header.Idempotency-Key"},
-    ),
 }
 
 
@@ -226,7 +223,11 @@ CREATE_RESPONSES = {
     200: spec(PublicReport, "Stored before under the same Idempotency-Key"),
     400: spec(ErrorDetail, "The body is not a JSON object"),
     413: spec(ErrorDetail, "The body is over 64 KB"),
-    422: spec(FieldErrors, "Messages in Indonesian per field (or for the Idempotency-Key header)"),
+    422: spec(
+        FieldErrors,
+        "Messages in Indonesian per field, or for a header (Idempotency-Key, X-Client-Name); also when the "
+        "Idempotency-Key was used before with other content",
+    ),
     **UNAVAILABLE,
 }
 STATUS_RESPONSES = {
