@@ -9,6 +9,7 @@ the schema refuses is refused.
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -20,9 +21,16 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 
 from lapor_bencana.accounts.service import PHONE_PATTERN
+from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.reports.intake import HONEYPOT_FIELD
 from lapor_bencana.reports.schema import REPORT_CREATE_SCHEMA
-from lapor_bencana.reports.validation import MAX_PHONE_LENGTH, PHONE_INPUT_PATTERN, clean_phone, validate
+from lapor_bencana.reports.validation import (
+    JSON_NUMBERS,
+    MAX_PHONE_LENGTH,
+    PHONE_INPUT_PATTERN,
+    clean_phone,
+    validate,
+)
 
 EXAMPLES = int(os.environ.get("LAPOR_PROPERTY_EXAMPLES", "60"))
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -128,3 +136,9 @@ def test_null_and_empty_mean_absent_for_every_optional_field(empty):
     assert jsonschema_rs.Draft202012Validator(SCHEMA, validate_formats=True).is_valid(body)
     report, errors = validate(body, now=NOW, local_zone=WITA, json_types=True)
     assert errors == {} and report.occurred_at == NOW and report.counts == {}
+
+
+def test_the_report_page_sends_as_numbers_exactly_the_fields_the_api_takes_as_numbers():
+    script = (STATIC_DIR / "js" / "report-delivery.js").read_text()
+    listed = re.search(r"NUMBER_FIELDS = \[([^\]]*)\]", script).group(1)
+    assert set(re.findall(r'"([a-z_]+)"', listed)) == JSON_NUMBERS
