@@ -87,7 +87,7 @@ def content_fingerprint(raw: Mapping[str, Any], photo_blobs: list[bytes]) -> str
         "fields": {name: value for name, value in raw.items() if name not in NOT_CONTENT},
         "photos": [hashlib.sha256(blob).hexdigest() for blob in photo_blobs],
     }
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True, default=str)
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
