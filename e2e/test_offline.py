@@ -72,6 +72,9 @@ def test_a_report_written_with_the_server_gone_is_delivered_exactly_once(context
     [(code, hazard, description, _key)] = stored_reports(own_server)
     assert (hazard, description) == ("banjir", "Banjir di Balang, dikirim tanpa sinyal")
     expect(page.get_by_test_id("my-reports")).to_contain_text(f"{code[:4]}-{code[4:]}")
+    with sqlite3.connect(own_server.data_dir / "lapor.sqlite3") as db:
+        # A resident's report that waited in the outbox, not another system's.
+        assert db.execute("SELECT source, channel FROM report").fetchall() == [("warga", "antrean")]
 
 
 def test_photos_kept_offline_arrive_with_their_report(context: BrowserContext, own_server, tmp_path):

@@ -73,6 +73,9 @@ def test_a_resident_reports_with_location_and_two_photos(phone: Page, own_server
     assert (stored_code, hazard, source) == (code, "banjir", "perangkat")
     assert latitude == pytest.approx(BALANGAN["latitude"], abs=1e-5)
     assert photo_count(own_server) == 2
+    with sqlite3.connect(own_server.data_dir / "lapor.sqlite3") as db:
+        # Sent through the JSON API by the page, named by it: a resident's report, not another system's.
+        assert db.execute("SELECT source, channel, client_name FROM report").fetchall() == [("warga", "formulir", "")]
     assert serious_accessibility_violations(phone) == []
     assert errors == []
 

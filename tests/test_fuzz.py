@@ -1,7 +1,9 @@
 """Schemathesis against the real server's OpenAPI document (`/schema/openapi.json`): every
 operation, with data that fits the schema and data that does not, a fixed number of examples
-from a fixed seed. No answer may be a server error, and statuses, media types and bodies must be
-the documented ones.
+from a fixed seed, with every check (`--checks all`: no server error; documented statuses, media
+types, headers and bodies; data the schema refuses is refused and data it allows is accepted,
+less the rules it states in words, tests/fuzz_checks.py). Then the stateful phase: sequences that
+follow the report API's links (a created report, then its status).
 
     LAPOR_FUZZ_EXAMPLES=2000 .venv/bin/pytest tests/test_fuzz.py     # longer, locally
 """
@@ -12,24 +14,23 @@ import asyncio
 import os
 import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from e2e.helpers import LiveServer
 from tests.accounts import CSRF_INPUT
 from tests.conftest import ENGINES, _run_ddl, _truncate_statement
+from tests import fuzz_checks  # noqa: F401  (registers its check, which Schemathesis then runs with its own)
 
 EXAMPLES = int(os.environ.get("LAPOR_FUZZ_EXAMPLES", "50"))
+# Scenarios of the stateful phase, each a few linked calls.
+SCENARIOS = int(os.environ.get("LAPOR_FUZZ_SCENARIOS", "25"))
 OPERATIONS = [
     "POST /api/v1/reports",
     "GET /api/v1/reports/{code}",
@@ -43,7 +44,8 @@ OPERATIONS = [
 # Storing a browser's push subscription is for a signed-in volunteer, sent with the page's CSRF token.
 SIGNED_IN_OPERATIONS = {"POST /api/v1/push/subscriptions", "DELETE /api/v1/push/subscriptions"}
 VOLUNTEER = ("fuzz-relawan", "rahasia-relawan-123")
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# Every registered check: all of Schemathesis's, with tests/fuzz_checks.py's in place of its positive one.
+EXCLUDED_CHECKS = [positive_data_acceptance]
 KNOWN_KEY = "fuzz-known-report"
 
 
@@ -86,7 +88,8 @@ def fuzz_server(request, tmp_path_factory) -> Iterator[tuple[LiveServer, str]]:
 @pytest.fixture(scope="module")
 def api_schema(fuzz_server):
     server = fuzz_server[0]
-    return schemathesis.openapi.from_url(f"{server.base_url}/schema/openapi.json")
+    config = schemathesis.config.SchemathesisConfig.from_path(Path(__file__).parent.parent / "schemathesis.toml")
+    return schemathesis.openapi.from_url(f"{server.base_url}/schema/openapi.json", config=config)
 
 
 def test_every_operation_of_the_api_is_fuzzed(api_schema):
@@ -120,10 +123,38 @@ def test_fuzzed_requests_get_no_server_error_and_only_documented_answers(api_sch
     def check(case) -> None:
         signed_in = {"cookies": cookies, "headers": headers} if label in SIGNED_IN_OPERATIONS else {}
         response = case.call(base_url=server.base_url, timeout=30, **signed_in)
-        case.validate_response(response, checks=CHECKS)
+        case.validate_response(response, excluded_checks=EXCLUDED_CHECKS)
 
     try:
         check()
+    finally:
+        if "Traceback" in server.log():
+            print(server.log()[-5000:])
+
+
+def test_linked_calls_of_the_report_api_get_only_documented_answers(api_schema, fuzz_server):
+    """The stateful phase: a report is created, then read through the link its answer gives."""
+    server = fuzz_server[0]
+    machine = api_schema.include(path_regex=r"^/api/v1/reports").as_state_machine()
+
+    class ReportAPI(machine):
+        def get_call_kwargs(self, case):
+            return {"base_url": server.base_url, "timeout": 30}
+
+        def validate_response(self, response, case, additional_checks=None, **kwargs):
+            case.validate_response(response, excluded_checks=EXCLUDED_CHECKS, transport_kwargs=kwargs)
+
+    try:
+        ReportAPI.run(
+            settings=settings(
+                max_examples=SCENARIOS,
+                stateful_step_count=4,
+                derandomize=True,
+                database=None,
+                deadline=None,
+                suppress_health_check=list(HealthCheck),
+            )
+        )
     finally:
         if "Traceback" in server.log():
             print(server.log()[-5000:])

@@ -54,6 +54,35 @@ async def test_a_repeated_form_post_with_the_same_key_does_not_duplicate(client)
     assert await Report.count() == 1
 
 
+@pytest.mark.parametrize(
+    ("fields", "photos"),
+    [
+        ({**FIELDS, "description": "Tiga rumah terbakar"}, [images.jpeg()]),
+        (FIELDS, [images.jpeg(colour=(0, 90, 0))]),
+        (FIELDS, [images.jpeg(), images.jpeg(colour=(0, 90, 0))]),
+    ],
+)
+async def test_the_same_key_with_other_fields_or_photos_is_refused_with_a_fresh_key(client, fields, photos):
+    first = await submit(client, FIELDS, [images.jpeg()])
+    assert first.status_code == 303
+    again = await submit(client, fields, photos)
+    assert again.status_code == 422
+    assert "sudah dipakai" in again.text
+    fresh_key = re.search(r'name="idempotency_key" value="([^"]+)"', again.text).group(1)
+    assert fresh_key != FIELDS["idempotency_key"]
+    assert await Report.count() == 1
+    # The same fields and photos again are a repeat: the same report.
+    assert (await submit(client, FIELDS, [images.jpeg()])).headers["location"] == first.headers["location"]
+
+
+@pytest.mark.parametrize("key", ["k" * 129, "kunci dengan spasi"])
+async def test_a_form_key_the_api_would_refuse_is_replaced_not_stored(client, key):
+    response = await submit(client, {**FIELDS, "idempotency_key": key})
+    assert response.status_code == 422
+    assert "Idempotency-Key" in response.text
+    assert await Report.count() == 0
+
+
 async def test_a_photo_with_gps_places_a_report_that_has_no_place(client):
     fields = {"hazard": "tanah_longsor", "idempotency_key": "gps-photo"}
     response = await submit(client, fields, [images.jpeg(gps=(-2.3325, 115.4712))])

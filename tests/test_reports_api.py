@@ -1,5 +1,7 @@
 """POST/GET /api/v1/reports and photo uploads, as gateways and the offline queue use them."""
 
+import json
+
 import anyio
 import pytest
 
@@ -26,12 +28,45 @@ async def test_a_report_is_created_with_a_tracking_code(client):
     assert stored.displaced == 12
 
 
-async def test_the_same_key_returns_the_same_report_and_stores_one(client):
+async def test_the_same_key_with_the_same_content_returns_the_same_report_and_stores_one(client):
     first = await post_report(client, VALID, key="same")
-    again = await post_report(client, {**VALID, "description": "changed"}, key="same")
+    # The same content as another client may write it: keys in another order, other spacing.
+    written_again = json.dumps(dict(reversed(VALID.items())), indent=2)
+    again = await client.post(
+        "/api/v1/reports", content=written_again, headers={"Idempotency-Key": "same", "Content-Type": "application/json"}
+    )
     assert (first.status_code, again.status_code) == (201, 200)
-    assert again.json()["code"] == first.json()["code"]
+    assert again.json() == first.json()
     assert await Report.count() == 1
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        {**VALID, "description": "changed"},
+        {**VALID, "displaced": 13},
+        {k: v for k, v in VALID.items() if k != "description"},
+        {"village_code": "63.11.06.2005"},  # not even a valid report
+        {**VALID, "village_code": ""},
+    ],
+)
+async def test_the_same_key_with_other_content_is_refused_and_changes_nothing(client, other):
+    first = await post_report(client, VALID, key="same")
+    again = await post_report(client, other, key="same")
+    assert again.status_code == 422
+    assert "sudah dipakai" in again.json()["errors"]["Idempotency-Key"]
+    assert await Report.count() == 1
+    stored = await Report.objects().first().run()
+    assert (stored.code, stored.description, stored.displaced) == (first.json()["code"], VALID["description"], 12)
+    # The original content is still answered with the original report.
+    assert (await post_report(client, VALID, key="same")).json()["code"] == first.json()["code"]
+
+
+async def test_a_report_stored_before_fingerprints_were_kept_answers_its_key_as_before(client):
+    first = await post_report(client, VALID, key="old-report")
+    await Report.update({Report.idempotency_fingerprint: None}, force=True).run()
+    again = await post_report(client, {**VALID, "description": "changed"}, key="old-report")
+    assert (again.status_code, again.json()["code"]) == (200, first.json()["code"])
 
 
 async def test_twenty_concurrent_retries_with_one_key_store_exactly_one_report(client):
@@ -48,6 +83,24 @@ async def test_twenty_concurrent_retries_with_one_key_store_exactly_one_report(c
     assert sorted(statuses) == [200] * 19 + [201]
     assert len(codes) == 1
     assert await Report.count() == 1
+
+
+async def test_concurrent_retries_with_one_key_and_two_contents_store_one_and_refuse_the_other(client):
+    contents = [VALID, {**VALID, "description": "Air sepinggang"}]
+    answers: list[tuple[int, int, dict]] = []
+
+    async def attempt(which: int):
+        response = await post_report(client, contents[which], key="two-contents")
+        answers.append((which, response.status_code, response.json()))
+
+    async with anyio.create_task_group() as group:
+        for number in range(20):
+            group.start_soon(attempt, number % 2)
+    [stored] = await Report.objects().run()
+    winner = contents.index(next(c for c in contents if c["description"] == stored.description))
+    assert sorted(status for which, status, _ in answers if which == winner) == [200] * 9 + [201]
+    assert {body["code"] for which, _, body in answers if which == winner} == {stored.code}
+    assert [status for which, status, _ in answers if which != winner] == [422] * 10
 
 
 async def test_reports_without_a_key_are_each_stored(client):
@@ -182,7 +235,19 @@ async def test_the_openapi_document_describes_the_report_api(client):
     create = document["paths"]["/api/v1/reports"]["post"]
     schema = create["requestBody"]["content"]["application/json"]["schema"]
     assert "banjir" in schema["properties"]["hazard"]["enum"]
-    assert schema["properties"]["displaced"]["maximum"] == 1_000_000
+    assert schema["properties"]["displaced"]["anyOf"][0]["maximum"] == 1_000_000
+    created = create["responses"]["201"]
+    assert "Location" in created["headers"]
+    assert created["links"]["GetReport"]["parameters"] == {"code": "$response.body#/code"}
+    assert {p["name"] for p in create["parameters"]} == {"Idempotency-Key", "X-Client-Name"}
+
+
+async def test_a_created_report_says_where_its_status_is(client):
+    created = await post_report(client, VALID, key="located")
+    again = await post_report(client, VALID, key="located")
+    for response in (created, again):
+        status = await client.get(response.headers["location"])
+        assert status.json()["code"] == created.json()["code"]
 
 
 async def test_text_with_halves_of_surrogate_pairs_is_stored_without_them(client):

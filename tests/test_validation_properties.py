@@ -33,7 +33,7 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 WITA = ZoneInfo("Asia/Makassar")
 FIELDS = (
     "hazard", "occurred_at", "latitude", "longitude", "accuracy_m", "village_code", *TEXT_LIMITS,
-    "reporter_phone", *COUNT_FIELDS,
+    "reporter_phone", "location_source", *COUNT_FIELDS,
 )
 maximum = {name: MAX_PEOPLE if name in PEOPLE_COUNTS else MAX_HOUSES for name in COUNT_FIELDS}
 

@@ -9,6 +9,24 @@
     this.detail = detail || {};
   }
 
+  // Form fields are strings; the API takes these as JSON numbers (reports/validation.py JSON_NUMBERS,
+  // kept equal by tests/test_report_schema_agreement.py). Converted here, at sending, so that reports
+  // kept in the outbox by an older page are sent right too.
+  var NUMBER_FIELDS = ["latitude", "longitude", "accuracy_m", "dead", "missing", "injured", "displaced",
+    "affected_families", "affected_people", "infants", "elderly", "pregnant", "disabled",
+    "houses_heavily_damaged", "houses_moderately_damaged", "houses_lightly_damaged"];
+
+  function asJson(fields) {
+    var body = {};
+    Object.keys(fields).forEach(function (name) {
+      var value = fields[name];
+      var number = typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+      // A value that is not a number stays text: the server names the field in its answer.
+      body[name] = NUMBER_FIELDS.indexOf(name) >= 0 && isFinite(number) ? number : value;
+    });
+    return JSON.stringify(body);
+  }
+
   function fetchTransport(url, options) {
     return fetch(url, options).then(function (response) {
       return response.text().then(function (text) {
@@ -36,16 +54,19 @@
   // csrfToken, the page's CSRF token, lets the server credit the report to the signed-in officer;
   // without it (or with a stale one) the report is still accepted, as anyone's.
   // onStep(entry) is called after each step so a caller can persist progress.
+  // options.fromOutbox: the report waited on the phone; X-Client-Name tells the server so, and that
+  // the report comes from this app's own form rather than from another system.
   function deliver(entry, options) {
     options = options || {};
     var transport = options.transport || fetchTransport;
     var onStep = options.onStep || function () { return Promise.resolve(); };
-    var headers = { "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": entry.key };
+    var headers = { "Content-Type": "application/json", "Accept": "application/json", "Idempotency-Key": entry.key,
+      "X-Client-Name": options.fromOutbox ? "lapor-bencana-outbox" : "lapor-bencana-form" };
     if (entry.csrfToken) headers["x-csrftoken"] = entry.csrfToken;
     var created = entry.code ? Promise.resolve() : send(transport, "/api/v1/reports", {
       method: "POST",
       headers: headers,
-      body: JSON.stringify(entry.fields),
+      body: asJson(entry.fields),
       credentials: "same-origin",
     }).then(function (response) {
       entry.code = response.body.code;

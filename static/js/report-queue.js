@@ -80,6 +80,7 @@
       photos: stored.photos.map(function (photo) { return new Blob([photo.buffer], { type: photo.type }); }),
     };
     return LaporDelivery.deliver(live, {
+      fromOutbox: true,
       onStep: function (progress) {
         stored.code = progress.code;
         stored.photosSent = progress.photosSent;

@@ -12,6 +12,7 @@ from piccolo.columns import Column
 from piccolo.columns.combination import CombinableMixin
 
 from lapor_bencana.accounts.tables import Role, User
+from lapor_bencana import labels
 from lapor_bencana.hazards import HAZARDS
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents.duplicates import OPEN_STATUSES
@@ -51,7 +52,8 @@ class QueueFilter:
 
 async def queue(filters: QueueFilter, limit: int = QUEUE_LIMIT) -> list[dict]:
     query = Report.select(
-        Report.id, Report.code, Report.hazard, Report.status, Report.source, Report.occurred_at,
+        Report.id, Report.code, Report.hazard, Report.status, Report.occurred_at,
+        *(getattr(Report, name) for name in labels.SOURCE_COLUMNS),
         Report.received_at, Report.village, Report.village.name.as_alias("village_name"),
         Report.address, Report.description, Report.latitude, Report.longitude,
         Report.dead, Report.missing, Report.injured, Report.displaced, Report.affected_families,
@@ -136,7 +138,10 @@ def _contains(column: Column, word: str) -> CombinableMixin:
 
 async def reports_of_incident(incident_id: int) -> list[dict]:
     return await (
-        Report.select(Report.id, Report.code, Report.status, Report.source, Report.received_at, Report.description)
+        Report.select(
+            Report.id, Report.code, Report.status, Report.received_at, Report.description,
+            *(getattr(Report, name) for name in labels.SOURCE_COLUMNS),
+        )
         .where(Report.incident == incident_id)
         .order_by(Report.received_at)
         .run()

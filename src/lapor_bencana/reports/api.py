@@ -15,7 +15,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from lapor_bencana import live
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service
-from lapor_bencana.reports.attribution import reporter_of
+from lapor_bencana.reports.attribution import CLIENT_NAME_HEADER, api_sender
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS, PhotoRejected
 from lapor_bencana.reports.schema import (
     CREATE_RESPONSES,
@@ -24,8 +24,6 @@ from lapor_bencana.reports.schema import (
     AddPhotoOperation,
     CreateReportOperation,
 )
-from lapor_bencana.reports.tables import ReportSource
-from lapor_bencana.web.access import has_csrf_header
 
 MAX_JSON_BODY = 64 * 1024
 
@@ -62,8 +60,10 @@ def public_json(view: dict[str, Any]) -> dict[str, Any]:
     summary="Create a report",
     description=(
         "Creates a report. Send `Idempotency-Key` (1–128 visible ASCII characters) to make retries safe: "
-        "the same key always answers the same report (201 the first time, 200 after). Bad input answers 422 "
-        "with Indonesian messages per field."
+        "the same key with the same content answers the same report (201 the first time, 200 after); the "
+        "same key with other content (compared as canonical JSON) answers 422. Name your system in "
+        "`X-Client-Name`. Bad input answers 422 with Indonesian messages per field. `Location` names the "
+        "report's public status."
     ),
     request_max_body_size=MAX_JSON_BODY,
     status_code=HTTP_201_CREATED,
@@ -72,8 +72,9 @@ def public_json(view: dict[str, Any]) -> dict[str, Any]:
 )
 async def create_report(request: Request) -> Response:
     key = request.headers.get("idempotency-key")
-    if problem := intake.check_idempotency_key(key):
-        return _invalid({"Idempotency-Key": problem})
+    sender = api_sender(request)
+    if isinstance(sender, str):
+        return _invalid({CLIENT_NAME_HEADER: sender})
     try:
         payload = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):
@@ -81,21 +82,16 @@ async def create_report(request: Request) -> Response:
     if not isinstance(payload, dict):
         return Response({"detail": _("Isi permintaan harus berupa objek JSON.")}, status_code=400)
     state = request.app.state
-    # This route is exempt from CSRF checks: a session cookie alone could come with a forged
-    # cross-site request, so only the CSRF header of the app's own page lets it name the sender.
-    source, reporter_id = (
-        reporter_of(request, anonymous=ReportSource.API) if has_csrf_header(request) else (ReportSource.API, None)
-    )
     outcome = await intake.submit(
         payload,
         [],
         regency_code=state.settings.regency_code,
         local_zone=state.local_zone,
         store=state.blob_store,
-        source=source,
+        sender=sender,
         idempotency_key=key,
-        reporter_id=reporter_id,
         notify_officers=state.settings.notify_officers_of_reports,
+        json_types=True,
     )
     if outcome.errors:
         return _invalid(outcome.errors)
@@ -103,7 +99,11 @@ async def create_report(request: Request) -> Response:
     if created.is_new:
         live.publish(request, "report-changed", report=created.row["id"])
     body = public_json(await service.public_view(created.row, created.timeline))
-    return Response(body, status_code=HTTP_201_CREATED if created.is_new else HTTP_200_OK)
+    return Response(
+        body,
+        status_code=HTTP_201_CREATED if created.is_new else HTTP_200_OK,
+        headers={"Location": f"/api/v1/reports/{created.row['code']}"},
+    )
 
 
 @get(
@@ -128,7 +128,8 @@ async def get_report(code: FromPath[str]) -> Response:
     summary="Add a photo to a report",
     description=(
         "Multipart field `photo`. Only the sender of the report may add photos: send the report's "
-        "`Idempotency-Key`. The same photo twice is kept once; at most five photos per report."
+        "`Idempotency-Key`. The photo must be a JPEG, PNG, WebP or HEIC image that can be decoded (422 otherwise). "
+        "The same photo twice is kept once; at most five photos per report."
     ),
     request_max_body_size=MAX_BYTES + 64 * 1024,
     status_code=HTTP_201_CREATED,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,8 +17,8 @@ from lapor_bencana.regions import boundaries
 from lapor_bencana.regions.boundaries import RegencyArea
 from lapor_bencana.regions.service import village_in_regency
 from lapor_bencana.reports import photos as photo_intake
-from lapor_bencana.reports.service import Created, create_report, find_by_key
-from lapor_bencana.reports.tables import LocationSource, ReportSource
+from lapor_bencana.reports.service import Created, Sender, create_report, find_by_key
+from lapor_bencana.reports.tables import LocationSource
 from lapor_bencana.reports.validation import INDONESIA_BOUNDS, validate
 from lapor_bencana.storage import BlobStore
 from lapor_bencana.timeutil import now
@@ -25,6 +27,9 @@ from lapor_bencana.volunteers import calls
 # Bots fill every field; people never see this one (it is hidden from sight and from screen readers).
 HONEYPOT_FIELD = "website"
 IDEMPOTENCY_KEY_PATTERN = re.compile(r"^[\x21-\x7e]{1,128}$")
+IDEMPOTENCY_KEY_FIELD = "Idempotency-Key"
+# Parts of a form post that are not the report: a new page gives them new values.
+NOT_CONTENT = {"_csrf_token", "idempotency_key"}
 
 
 @dataclass
@@ -47,27 +52,60 @@ async def submit(
     regency_code: str,
     local_zone: ZoneInfo,
     store: BlobStore,
-    source: ReportSource,
+    sender: Sender,
     idempotency_key: str | None,
-    reporter_id: int | None = None,
     notify_officers: bool = False,
+    json_types: bool = False,
 ) -> Outcome:
-    """Checks and stores one report. A repeated Idempotency-Key gets the report stored first;
-    a new key costs no look-up (the insert itself finds a taken key). With ``notify_officers``
-    the field officers of its kecamatan are told of a new report."""
+    """Checks and stores one report. A repeated Idempotency-Key with the same content gets the
+    report stored first; with other content it is refused (IETF Idempotency-Key draft). A new key
+    costs no look-up (the insert itself finds a taken key). With ``notify_officers`` the field
+    officers of its kecamatan are told of a new report. ``json_types``: the JSON API's values, which
+    must have the types and shapes of its schema."""
+    if problem := check_idempotency_key(idempotency_key):
+        return Outcome(errors={IDEMPOTENCY_KEY_FIELD: problem})
+    fingerprint = content_fingerprint(raw, photo_blobs) if idempotency_key else None
     # Photos take tens of milliseconds to process: a repeat carrying them is answered before that.
     if idempotency_key and photo_blobs and (existing := await find_by_key(idempotency_key)):
-        return Outcome(Created(existing, is_new=False))
+        return _repeat(existing, fingerprint)
     outcome = await _check_and_store(
-        raw, photo_blobs, regency_code, local_zone, store, source, idempotency_key, reporter_id
+        raw, photo_blobs, regency_code, local_zone, store, sender, idempotency_key, fingerprint, json_types
     )
     if outcome.errors and idempotency_key and (existing := await find_by_key(idempotency_key)):
         # A repeat gets its report back even when this copy would not pass the checks (any more).
-        return Outcome(Created(existing, is_new=False))
-    if notify_officers and outcome.created is not None and outcome.created.is_new:
+        return _repeat(existing, fingerprint)
+    if outcome.created is not None and not outcome.created.is_new:
+        return _repeat(outcome.created.row, fingerprint)
+    if notify_officers and outcome.created is not None:
         # After the report's commit, never inside it: a failure here costs only the message.
         await calls.tell_officers_of_report(outcome.created.row)
     return outcome
+
+
+def content_fingerprint(raw: Mapping[str, Any], photo_blobs: list[bytes]) -> str:
+    """SHA-256 of the report's content in one canonical form: JSON with sorted keys (so that the
+    order and spacing a client used do not matter), plus the SHA-256 of each photo in order."""
+    content = {
+        "fields": {name: value for name, value in raw.items() if name not in NOT_CONTENT},
+        "photos": [hashlib.sha256(blob).hexdigest() for blob in photo_blobs],
+    }
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _repeat(existing: dict[str, Any], fingerprint: str | None) -> Outcome:
+    # Reports stored before fingerprints were kept have none: their repeats are answered as before.
+    stored = existing["idempotency_fingerprint"]
+    if stored is not None and stored != fingerprint:
+        return Outcome(
+            errors={
+                IDEMPOTENCY_KEY_FIELD: _(
+                    "Kunci ini sudah dipakai untuk laporan lain yang isinya berbeda. "
+                    "Kirim laporan baru dengan kunci baru."
+                )
+            }
+        )
+    return Outcome(Created(existing, is_new=False))
 
 
 async def _check_and_store(
@@ -76,18 +114,19 @@ async def _check_and_store(
     regency_code: str,
     local_zone: ZoneInfo,
     store: BlobStore,
-    source: ReportSource,
+    sender: Sender,
     idempotency_key: str | None,
-    reporter_id: int | None,
+    fingerprint: str | None,
+    json_types: bool,
 ) -> Outcome:
-    if raw.get(HONEYPOT_FIELD):
+    if raw.get(HONEYPOT_FIELD) not in (None, ""):
         return Outcome(errors={"form": _("Laporan tidak dapat diterima. Kosongkan isian yang tersembunyi.")})
     processed, photo_error = await _process_photos(photo_blobs)
     errors = {"photos": photo_error} if photo_error else {}
     found = await boundaries.current()
     area = found.regency_area(regency_code)
     raw, location_source = _with_photo_position(raw, processed, area)
-    report, field_errors = validate(raw, now=now(), local_zone=local_zone, area=area)
+    report, field_errors = validate(raw, now=now(), local_zone=local_zone, area=area, json_types=json_types)
     errors |= field_errors
     if report and report.village_code and not await village_in_regency(report.village_code, regency_code):
         errors["village_code"] = _("Desa ini tidak ada di wilayah kabupaten ini.")
@@ -99,11 +138,11 @@ async def _check_and_store(
     created = await create_report(
         report,
         idempotency_key=idempotency_key,
-        source=source,
+        sender=sender,
         photos=processed,
         store=store,
-        reporter_id=reporter_id,
         location_source=location_source,
+        fingerprint=fingerprint,
     )
     return Outcome(created)
 

@@ -17,9 +17,8 @@ from lapor_bencana import live
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.reports import codes, intake, service, status
-from lapor_bencana.reports.attribution import reporter_of
+from lapor_bencana.reports.attribution import form_sender
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS
-from lapor_bencana.reports.tables import ReportSource
 from lapor_bencana.reports.validation import validate
 from lapor_bencana.timeutil import now
 
@@ -59,19 +58,20 @@ async def submit_report_form(request: Request) -> Response | Template:
     uploads = [item for item in form.getall("photos", []) if isinstance(item, UploadFile) and item.filename]
     blobs = [await upload.read() for upload in uploads]
     state = request.app.state
-    # The CSRF middleware has checked this post, so its session is the sender's own.
-    source, reporter_id = reporter_of(request, anonymous=ReportSource.WARGA)
     outcome = await intake.submit(
         values,
         blobs,
         regency_code=state.settings.regency_code,
         local_zone=state.local_zone,
         store=state.blob_store,
-        source=source,
+        sender=form_sender(request),
         idempotency_key=values.get("idempotency_key") or None,
-        reporter_id=reporter_id,
         notify_officers=state.settings.notify_officers_of_reports,
     )
+    if key_problem := outcome.errors.get(intake.IDEMPOTENCY_KEY_FIELD):
+        # This page's key went with another report already: a new key lets this one be sent.
+        fresh = {name: value for name, value in values.items() if name != "idempotency_key"}
+        return await _form_page(request, fresh, {"form": key_problem}, status_code=422)
     if outcome.errors:
         return await _form_page(request, values, outcome.errors, status_code=422)
     if outcome.created.is_new:

@@ -6,50 +6,133 @@ cannot infer the request body; these schemas document it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from litestar.openapi import ResponseSpec
-from litestar.openapi.spec import OpenAPIMediaType, OpenAPIType, Operation, Parameter, RequestBody, Schema
+from litestar.openapi.spec import (
+    Link,
+    OpenAPIHeader,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    Parameter,
+    RequestBody,
+    Schema,
+)
 
 from lapor_bencana.hazards import HAZARDS
 from lapor_bencana.impact import HOUSE_COUNTS, PEOPLE_COUNTS
-from lapor_bencana.reports.intake import IDEMPOTENCY_KEY_PATTERN
-from lapor_bencana.reports.validation import INDONESIA_BOUNDS, MAX_ACCURACY_M, MAX_HOUSES, MAX_PEOPLE, TEXT_LIMITS
+from lapor_bencana.reports.attribution import CLIENT_NAME_HEADER, CLIENT_NAME_PATTERN
+from lapor_bencana.reports.intake import HONEYPOT_FIELD, IDEMPOTENCY_KEY_PATTERN
+from lapor_bencana.reports.validation import (
+    CLAIMABLE_LOCATION_SOURCES,
+    INDONESIA_BOUNDS,
+    LOCAL_TIME,
+    MAX_ACCURACY_M,
+    MAX_HOUSES,
+    MAX_PEOPLE,
+    MAX_PHONE_LENGTH,
+    PHONE_INPUT_PATTERN,
+    TEXT_LIMITS,
+    VILLAGE_CODE_PATTERN,
+)
+
+
+NULL = Schema(type=OpenAPIType.NULL)
+EMPTY = Schema(type=OpenAPIType.STRING, max_length=0)
+
+
+def _optional(schema: Schema) -> Schema:
+    """An optional field: its value, or null or "" (both mean absent)."""
+    return Schema(any_of=[schema, NULL, EMPTY], description=schema.description)
 
 
 def _count(maximum: int) -> Schema:
-    return Schema(type=[OpenAPIType.INTEGER, OpenAPIType.NULL], minimum=0, maximum=maximum)
+    return _optional(Schema(type=OpenAPIType.INTEGER, minimum=0, maximum=maximum))
 
 
 def _number(low: float, high: float, description: str) -> Schema:
-    return Schema(type=[OpenAPIType.NUMBER, OpenAPIType.NULL], minimum=low, maximum=high, description=description)
+    return _optional(Schema(type=OpenAPIType.NUMBER, minimum=low, maximum=high, description=description))
 
+
+def _text(pattern: re.Pattern[str] | None = None, max_length: int | None = None, description: str | None = None) -> Schema:
+    return Schema(
+        type=[OpenAPIType.STRING, OpenAPIType.NULL],
+        pattern=pattern.pattern if pattern else None,
+        max_length=max_length,
+        description=description,
+    )
+
+
+def _anchored(expression: str) -> str:
+    return f"^({expression})$"
+
+
+_IS_NUMBER = Schema(type=OpenAPIType.NUMBER)
+_NOT_NUMBER = Schema(schema_not=_IS_NUMBER)
+# Where: a position (both coordinates), or a village without half a position.
+_PLACE_RULE = [
+    Schema(required=["latitude", "longitude"], properties={"latitude": _IS_NUMBER, "longitude": _IS_NUMBER}),
+    Schema(
+        required=["village_code"],
+        properties={
+            "village_code": Schema(type=OpenAPIType.STRING, min_length=1),
+            "latitude": _NOT_NUMBER,
+            "longitude": _NOT_NUMBER,
+        },
+    ),
+]
 
 REPORT_CREATE_SCHEMA = Schema(
     type=OpenAPIType.OBJECT,
     required=["hazard"],
     description=(
-        "At least one of latitude+longitude or village_code is required. A position more than 5 km outside"
-        " the configured regency's boundary is refused (422); without village_code, the village is derived"
-        " from the position."
+        "Optional fields may be left out, or sent as null or \"\": all three mean absent. Where: latitude and "
+        "longitude together, or village_code, or both; without village_code, the village is derived from the "
+        "position. Rules no schema can state, answered 422 with a message for the field: occurred_at must not "
+        "be in the future (15 minutes' grace) nor over a year ago, village_code must be a village of the "
+        "configured regency, and a position more than 5 km outside the configured regency's boundary is "
+        "refused. Fields not listed here are ignored."
     ),
+    any_of=_PLACE_RULE,
     properties={
         "hazard": Schema(type=OpenAPIType.STRING, enum=[h.code for h in HAZARDS]),
         "occurred_at": Schema(
-            type=[OpenAPIType.STRING, OpenAPIType.NULL],
-            format="date-time",
-            description="ISO 8601; default now; not in the future, not over a year ago",
+            any_of=[
+                Schema(type=OpenAPIType.STRING, format="date-time"),
+                Schema(type=OpenAPIType.STRING, pattern=_anchored(LOCAL_TIME)),
+                NULL,
+                EMPTY,
+            ],
+            description=(
+                "RFC 3339 date-time, or a local date-time without offset (the regency's time zone); a real "
+                "calendar moment (no 31 February, no leap second); default now; not in the future, not over a year ago"
+            ),
         ),
         "latitude": _number(*INDONESIA_BOUNDS["lat"], "degrees, inside Indonesia"),
         "longitude": _number(*INDONESIA_BOUNDS["lon"], "degrees, inside Indonesia"),
         "accuracy_m": _number(0, MAX_ACCURACY_M, "metres"),
-        "village_code": Schema(
-            type=[OpenAPIType.STRING, OpenAPIType.NULL],
-            pattern=r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$",
-            description="Kemendagri village code inside the configured regency",
+        "village_code": _text(
+            re.compile(f"^({VILLAGE_CODE_PATTERN.pattern[1:-1]})?$"),
+            description="Kemendagri village code of a village inside the configured regency",
         ),
-        **{name: Schema(type=[OpenAPIType.STRING, OpenAPIType.NULL], max_length=limit) for name, limit in TEXT_LIMITS.items()},
-        "reporter_phone": Schema(type=[OpenAPIType.STRING, OpenAPIType.NULL], max_length=30),
+        **{name: _text(max_length=limit) for name, limit in TEXT_LIMITS.items()},
+        "reporter_phone": _text(
+            re.compile(f"^({PHONE_INPUT_PATTERN.pattern[1:-1]})?$"),
+            MAX_PHONE_LENGTH,
+            "Indonesian mobile number as people write it, e.g. 0812 3456 7890; stored as +62…",
+        ),
+        "location_source": Schema(
+            type=[OpenAPIType.STRING, OpenAPIType.NULL],
+            enum=["", *CLAIMABLE_LOCATION_SOURCES, None],
+            description="Where latitude and longitude came from: the device's GPS (default) or a photo's GPS data",
+        ),
+        HONEYPOT_FIELD: Schema(
+            type=[OpenAPIType.STRING, OpenAPIType.NULL],
+            max_length=0,
+            description="Leave empty: the report page's trap for bots",
+        ),
         **{name: _count(MAX_PEOPLE) for name in PEOPLE_COUNTS},
         **{name: _count(MAX_HOUSES) for name in HOUSE_COUNTS},
     },
@@ -63,6 +146,29 @@ IDEMPOTENCY_KEY = Parameter(
     description="Chosen by the client once per report and sent again with every retry of it",
     schema=Schema(type=OpenAPIType.STRING, pattern=IDEMPOTENCY_KEY_PATTERN.pattern, max_length=128),
 )
+
+
+CLIENT_NAME = Parameter(
+    name=CLIENT_NAME_HEADER,
+    param_in="header",
+    required=False,
+    description=(
+        "Your system's name, shown to the desk as the report's sender (\"Sistem lain (API): <name>\"). "
+        "The app's own report page sends lapor-bencana-form, or lapor-bencana-outbox for a report the "
+        "phone kept offline: those are residents' reports (or a signed-in officer's, with the page's CSRF header)."
+    ),
+    schema=Schema(type=OpenAPIType.STRING, pattern=CLIENT_NAME_PATTERN.pattern, max_length=64),
+)
+LOCATION = OpenAPIHeader(
+    description="Where the report's public status is: GET /api/v1/reports/{code}",
+    schema=Schema(type=OpenAPIType.STRING),
+    required=True,
+)
+# Where a client reads the report it made (and what Schemathesis follows in its stateful phase). Adding
+# photos needs the request's Idempotency-Key, which a link cannot take from a request sent without one.
+REPORT_LINKS = {
+    "GetReport": Link(operation_id="ApiV1ReportsCodeGetReport", parameters={"code": "$response.body#/code"}),
+}
 
 
 @dataclass
@@ -121,7 +227,11 @@ CREATE_RESPONSES = {
     200: spec(PublicReport, "Stored before under the same Idempotency-Key"),
     400: spec(ErrorDetail, "The body is not a JSON object"),
     413: spec(ErrorDetail, "The body is over 64 KB"),
-    422: spec(FieldErrors, "Messages in Indonesian per field (or for the Idempotency-Key header)"),
+    422: spec(
+        FieldErrors,
+        "Messages in Indonesian per field, or for a header (Idempotency-Key, X-Client-Name); also when the "
+        "Idempotency-Key was used before with other content",
+    ),
     **UNAVAILABLE,
 }
 STATUS_RESPONSES = {
@@ -142,7 +252,10 @@ PHOTO_RESPONSES = {
 @dataclass
 class CreateReportOperation(Operation):
     def __post_init__(self) -> None:
-        self.parameters = [IDEMPOTENCY_KEY]
+        self.parameters = [IDEMPOTENCY_KEY, CLIENT_NAME]
+        for status in ("200", "201"):
+            self.responses[status].headers = {"Location": LOCATION}
+            self.responses[status].links = REPORT_LINKS
         self.request_body = RequestBody(
             content={"application/json": OpenAPIMediaType(schema=REPORT_CREATE_SCHEMA)}, required=True
         )

@@ -19,6 +19,7 @@ from lapor_bencana.reports.photos import ProcessedPhoto
 from lapor_bencana.reports.tables import (
     LocationSource,
     Report,
+    ReportChannel,
     ReportPhoto,
     ReportSource,
     ReportStatus,
@@ -52,6 +53,17 @@ _TIMELINE = (
     'WHERE "report" = {} ORDER BY "changed_at", "id"'
 )
 _DEFAULTS = {column._meta.name: column.get_default_value() for column in _REPORT_COLUMNS}
+
+
+@dataclass(frozen=True)
+class Sender:
+    """Who sent a report (``source``, and their account for field staff) and how (``channel``,
+    with the name another system gave itself)."""
+
+    source: ReportSource
+    channel: ReportChannel
+    reporter_id: int | None = None
+    client_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -94,20 +106,21 @@ async def create_report(
     data: ReportInput,
     *,
     idempotency_key: str | None,
-    source: ReportSource,
+    sender: Sender,
     photos: list[ProcessedPhoto],
     store: BlobStore,
-    reporter_id: int | None = None,
     location_source: LocationSource = LocationSource.NONE,
+    fingerprint: str | None = None,
 ) -> Created:
     """Stores the report with its photos in one transaction; the same key gives back the same report.
 
     The unique constraint on the key guarantees a single report when retries race each other: the
-    insert of a taken key does nothing, and the report already stored is returned instead.
+    insert of a taken key does nothing, and the report already stored is returned instead (the
+    caller compares its ``idempotency_fingerprint`` with ``fingerprint``).
     """
     stored = [(store.put(photo.jpeg), store.put(photo.thumbnail), photo) for photo in photos]
     for _attempt in range(CODE_ATTEMPTS):
-        row = _new_row(data, idempotency_key, source, reporter_id, location_source)
+        row = _new_row(data, idempotency_key, fingerprint, sender, location_source)
         try:
             async with database.write_transaction(Report._meta.db):
                 if not (inserted := await _insert(row)):
@@ -125,8 +138,8 @@ async def create_report(
 def _new_row(
     data: ReportInput,
     idempotency_key: str | None,
-    source: ReportSource,
-    reporter_id: int | None,
+    fingerprint: str | None,
+    sender: Sender,
     location_source: LocationSource,
 ) -> dict[str, Any]:
     row = {name: default.python() if isinstance(default, Default) else default for name, default in _DEFAULTS.items()}
@@ -134,6 +147,7 @@ def _new_row(
         code=new_code(),
         received_at=timeutil.now(),
         idempotency_key=idempotency_key or None,
+        idempotency_fingerprint=fingerprint if idempotency_key else None,
         hazard=data.hazard,
         occurred_at=data.occurred_at,
         latitude=data.latitude,
@@ -146,8 +160,10 @@ def _new_row(
         description=data.description,
         reporter_name=data.reporter_name,
         reporter_phone=data.reporter_phone,
-        reporter=reporter_id,
-        source=source,
+        reporter=sender.reporter_id,
+        source=sender.source,
+        channel=sender.channel,
+        client_name=sender.client_name,
         **data.counts,
     )
     return row

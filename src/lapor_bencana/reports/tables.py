@@ -27,6 +27,15 @@ class ReportSource(StrEnum):
     API = "api"
 
 
+class ReportChannel(StrEnum):
+    """How a report reached us: the app's own form (sent at once, or later from the phone's outbox)
+    or another system through the API."""
+
+    FORM = "formulir"
+    OUTBOX = "antrean"
+    API = "api"
+
+
 class LocationSource(StrEnum):
     NONE = ""
     DEVICE = "perangkat"
@@ -47,6 +56,8 @@ class Report(ImpactCounts, Table, tablename="report"):
     code = Varchar(length=16, unique=True)
     # One report per client-generated key, even under concurrent retries.
     idempotency_key = Varchar(length=128, null=True, default=None, unique=True)
+    # SHA-256 of the first request's canonical content: the same key with other content is refused.
+    idempotency_fingerprint = Varchar(length=64, null=True, default=None)
     hazard = Varchar(length=32)
     occurred_at = Timestamptz()
     received_at = Timestamptz(default=TimestamptzNow())
@@ -64,6 +75,9 @@ class Report(ImpactCounts, Table, tablename="report"):
     reporter_phone = Varchar(length=20, default="")
     reporter = ForeignKey(references=User, null=True)
     source = Varchar(length=16, choices=ReportSource, default=ReportSource.WARGA)
+    channel = Varchar(length=16, choices=ReportChannel, default=ReportChannel.FORM)
+    # The name another system gave itself (X-Client-Name) when the channel is the API.
+    client_name = Varchar(length=64, default="")
     status = Varchar(length=16, choices=ReportStatus, default=ReportStatus.BARU)
     incident = ForeignKey(references=Incident, null=True)
     # Triage: who checks on site, and why a report was not followed up.

@@ -2,6 +2,9 @@
 
 Form values arrive as strings, JSON values with their own types; both go through the same
 rules and come out as a :class:`ReportInput` or as Indonesian messages keyed by field name.
+JSON values must also have the type and shape the API's OpenAPI schema gives them
+(``reports/schema.py`` is written from the constants here): what the schema refuses, the API
+refuses, and in both ``null`` and ``""`` mean that an optional field is absent.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from lapor_bencana.accounts.service import PHONE_PATTERN, normalise_phone
+from lapor_bencana.accounts.service import normalise_phone
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.impact import COUNT_FIELDS, HOUSE_COUNTS, PEOPLE_COUNTS
 from lapor_bencana.i18n import gettext as _
@@ -31,6 +34,28 @@ OLDEST_REPORTABLE = timedelta(days=365)
 # the regency's boundary was imported, a report must also come from the regency (RegencyArea).
 INDONESIA_BOUNDS = {"lat": (-11.5, 6.5), "lon": (94.0, 141.5)}
 MAX_ACCURACY_M = 100_000
+MAX_PHONE_LENGTH = 30
+# Kemendagri codes, ASCII digits only (Python's \d would also take other scripts' digits).
+VILLAGE_CODE_PATTERN = re.compile(r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.[0-9]{4}$")
+# RFC 3339 (with its zone), or the form's datetime-local value (no zone: the regency's local time).
+ZONED_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})"
+LOCAL_TIME = r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?"
+OCCURRED_AT_PATTERN = re.compile(rf"^({ZONED_TIME}|{LOCAL_TIME})$")
+# A phone number as people write it: 8–15 digits with an optional leading +, or a leading 0 and
+# 6–13 more (0812… becomes +62812…); spaces, dashes and brackets anywhere.
+_SEPARATORS = r"[ ()\-]*"
+PHONE_INPUT_PATTERN = re.compile(
+    rf"^({_SEPARATORS}\+?{_SEPARATORS}([0-9]{_SEPARATORS}){{8,15}}|{_SEPARATORS}0{_SEPARATORS}([0-9]{_SEPARATORS}){{6,13}})$"
+)
+# What the JSON API takes besides text: numbers, and strings of a documented shape.
+JSON_NUMBERS = {"latitude", "longitude", "accuracy_m", *COUNT_FIELDS}
+JSON_PATTERNS = {
+    "occurred_at": OCCURRED_AT_PATTERN,
+    "village_code": VILLAGE_CODE_PATTERN,
+    "reporter_phone": PHONE_INPUT_PATTERN,
+}
+JSON_MAX_LENGTHS = {**TEXT_LIMITS, "reporter_phone": MAX_PHONE_LENGTH}
+CLAIMABLE_LOCATION_SOURCES = ("perangkat", "foto")
 # Control characters, and halves of UTF-16 surrogate pairs (JSON can carry them; no database can store them).
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -60,6 +85,27 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _too_long(limit: int, length: int) -> Invalid:
+    return Invalid(_("Paling banyak %(limit)s karakter (sekarang %(length)s).", limit=limit, length=length))
+
+
+def check_json_shape(name: str, value: Any) -> None:
+    """Refuses a JSON value whose type or shape the API's schema does not allow. Text is measured
+    as sent (the form's text is measured after trimming: browsers send line breaks as two characters)."""
+    if value is None or value == "":
+        return
+    if name in JSON_NUMBERS:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise Invalid(_("Isi dengan angka."))
+        return
+    if not isinstance(value, str):
+        raise Invalid(_("Isian harus berupa teks."))
+    if (limit := JSON_MAX_LENGTHS.get(name)) is not None and len(value) > limit:
+        raise _too_long(limit, len(value))
+    if (pattern := JSON_PATTERNS.get(name)) is not None and not pattern.fullmatch(value):
+        raise Invalid(_("Bentuk isian tidak sesuai."))
+
+
 def clean_text(value: Any, limit: int) -> str:
     if _blank(value):
         return ""
@@ -67,7 +113,7 @@ def clean_text(value: Any, limit: int) -> str:
         raise Invalid(_("Isian harus berupa teks."))
     text = _CONTROL_CHARACTERS.sub("", value).strip()
     if len(text) > limit:
-        raise Invalid(_("Paling banyak %(limit)s karakter (sekarang %(length)s).", limit=limit, length=len(text)))
+        raise _too_long(limit, len(text))
     return text
 
 
@@ -127,7 +173,8 @@ def clean_occurred_at(value: Any, now: datetime, local_zone: ZoneInfo) -> dateti
     if not isinstance(value, str):
         raise Invalid(_("Waktu kejadian tidak valid."))
     try:
-        moment = datetime.fromisoformat(value.strip())
+        # RFC 3339 allows a lower-case "t" and "z"; Python reads only capitals.
+        moment = datetime.fromisoformat(value.strip().upper())
         if moment.tzinfo is None:
             # The form's datetime-local field has no zone: it is the regency's local time.
             moment = moment.replace(tzinfo=local_zone)
@@ -151,34 +198,51 @@ def clean_hazard(value: Any) -> str:
 
 
 def clean_phone(value: Any) -> str:
-    text = clean_text(value, 30)
+    text = clean_text(value, MAX_PHONE_LENGTH)
     if not text:
         return ""
-    phone = normalise_phone(text)
-    if not PHONE_PATTERN.match(phone):
+    if not PHONE_INPUT_PATTERN.fullmatch(text):
         raise Invalid(_("Nomor HP tidak valid. Contoh: 0812 3456 7890."))
-    return phone
+    # The input pattern admits exactly what normalises to PHONE_PATTERN (tests/test_validation_properties.py).
+    return normalise_phone(text)
 
 
 def clean_village_code(value: Any) -> str | None:
     if _blank(value):
         return None
-    if not isinstance(value, str) or not re.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}", value.strip()):
+    if not isinstance(value, str) or not VILLAGE_CODE_PATTERN.fullmatch(value.strip()):
         raise Invalid(_("Kode desa tidak valid."))
     return value.strip()
 
 
+def clean_location_source(value: Any) -> str | None:
+    """Where the page says its coordinates came from (the phone, or a photo's GPS data)."""
+    if _blank(value):
+        return None
+    if value not in CLAIMABLE_LOCATION_SOURCES:
+        raise Invalid(_("Asal lokasi tidak dikenal."))
+    return value
+
+
 def validate(
-    data: Mapping[str, Any], *, now: datetime, local_zone: ZoneInfo, area: RegencyArea | None = None
+    data: Mapping[str, Any],
+    *,
+    now: datetime,
+    local_zone: ZoneInfo,
+    area: RegencyArea | None = None,
+    json_types: bool = False,
 ) -> tuple[ReportInput | None, dict[str, str]]:
     """Checks every field on its own, and the position against the regency's ``area`` (with its
     margin) when its boundary was imported, else against Indonesia's bounds only; the caller then
-    checks the village against the database."""
+    checks the village against the database. With ``json_types`` (the JSON API) values must also
+    have the types and shapes of its schema."""
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
 
     def check(name: str, cleaner, *args) -> None:
         try:
+            if json_types:
+                check_json_shape(name, data.get(name))
             cleaned[name] = cleaner(data.get(name), *args)
         except Invalid as problem:
             errors[name] = str(problem)
@@ -192,12 +256,15 @@ def validate(
     for name, limit in TEXT_LIMITS.items():
         check(name, clean_text, limit)
     check("reporter_phone", clean_phone)
+    check("location_source", clean_location_source)
     for name in COUNT_FIELDS:
         check(name, clean_count, MAX_PEOPLE if name in PEOPLE_COUNTS else MAX_HOUSES)
 
     _check_location(cleaned, errors, area)
     if errors:
         return None, errors
+    # Checked here with the rest; the caller reads the claim with the photos' own positions.
+    del cleaned["location_source"]
     counts = {name: cleaned.pop(name) for name in COUNT_FIELDS}
     return ReportInput(**cleaned, counts={k: v for k, v in counts.items() if v is not None}), {}
 

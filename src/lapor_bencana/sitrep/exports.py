@@ -118,7 +118,8 @@ def _figure_columns(figures: tuple[FigureField, ...]) -> tuple[Column, ...]:
 
 async def _report_rows(period: Period) -> list[dict]:
     query = Report.select(
-        Report.code, Report.received_at, Report.occurred_at, Report.hazard, Report.status, Report.source,
+        Report.code, Report.received_at, Report.occurred_at, Report.hazard, Report.status,
+        *(getattr(Report, name) for name in labels.SOURCE_COLUMNS),
         Report.village, Report.village.name.as_alias("village_name"), Report.address, Report.latitude,
         Report.longitude, Report.description, Report.incident.code.as_alias("incident_code"),
         Report.reporter_name, Report.reporter_phone, *(getattr(Report, figure.name) for figure in REPORTED_FIGURES),
@@ -131,7 +132,7 @@ async def _report_rows(period: Period) -> list[dict]:
     for row in rows:
         row["hazard"] = _hazard_label(row["hazard"])
         row["status"] = _(labels.REPORT_STATUS[row["status"]])
-        row["source"] = _(labels.REPORT_SOURCE[row["source"]])
+        row["source"] = labels.report_source(row)
     return rows
 
 

@@ -207,12 +207,12 @@ async def chronology(incident: Incident, until: datetime) -> list[Event]:
     """What happened, oldest first: the event itself, the reports, assessments and audited actions."""
     events = [Event(incident.occurred_at, _("Kejadian terjadi"))]
     reports = await (
-        Report.select(Report.code, Report.source, Report.received_at)
+        Report.select(Report.code, Report.received_at, *(getattr(Report, name) for name in labels.SOURCE_COLUMNS))
         .where((Report.incident == incident.id) & (Report.received_at < until))
         .run()
     )
     events += [
-        Event(row["received_at"], _("Laporan %(code)s diterima (%(source)s)", code=_format_code(row["code"]), source=_(labels.REPORT_SOURCE[row["source"]])))
+        Event(row["received_at"], _("Laporan %(code)s diterima (%(source)s)", code=_format_code(row["code"]), source=labels.report_source(row)))
         for row in reports
     ]
     assessments = await (
