@@ -42,7 +42,7 @@ from lapor_bencana.web import access, health, pages, pwa
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
 from lapor_bencana.web.rate_limit import PublicWriteRateLimit
-from lapor_bencana.web.security import SecurityHeadersMiddleware, content_security_policy, tile_sources
+from lapor_bencana.web.security import SecurityHeaders, content_security_policy, tile_sources
 from lapor_bencana.web.templating import template_config
 
 ONE_YEAR = 365 * 24 * 3600
@@ -172,8 +172,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
         lifespan=[lifespan],
         template_config=template_config(local_zone, name),
         plugins=[HTMXPlugin(), live.channels_plugin(settings.effective_database_url)],
+        before_send=[SecurityHeaders(csp=content_security_policy(tile_sources(settings.map_tile_url)), hsts=https)],
         middleware=[
-            SecurityHeadersMiddleware(csp=content_security_policy(tile_sources(settings.map_tile_url)), hsts=https),
             LocaleMiddleware(),
             PublicWriteRateLimit(
                 settings.rate_limit_per_minute, shared=not database.is_sqlite(settings.effective_database_url)
