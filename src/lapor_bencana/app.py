@@ -24,6 +24,7 @@ from lapor_bencana.config import Settings, load_settings
 from lapor_bencana.needs import routes as needs_routes
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.push import routes as push_routes
+from lapor_bencana.push.endpoints import EndpointPolicy
 from lapor_bencana.push import worker as push_worker
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
@@ -52,9 +53,13 @@ ONE_YEAR = 365 * 24 * 3600
 CSRF_EXEMPT_PATHS = ["/api/v1/reports", "/api/v1/incidents"]
 
 
-def create_app(settings: Settings | None = None, clock: sessions.Clock = timeutil.now) -> Litestar:
-    """The app; ``clock`` tells the time to sessions and sign-in throttling (tests move it on)."""
+def create_app(
+    settings: Settings | None = None, clock: sessions.Clock = timeutil.now, push_endpoints: EndpointPolicy | None = None
+) -> Litestar:
+    """The app; ``clock`` tells the time to sessions and sign-in throttling (tests move it on), and
+    ``push_endpoints`` lets the tests' local push service in (no setting can)."""
     settings = settings or load_settings()
+    push_endpoints = push_endpoints or EndpointPolicy.from_settings(settings)
     https = settings.base_url.startswith("https://")
     engine = database.create_engine(settings.effective_database_url)
     database.bind(engine)
@@ -66,7 +71,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
         await database.start(engine)
         try:
             announce = partial(calls.announce_deliveries, publish=partial(live.publish_to, app))
-            async with push_worker.embedded(settings, on_calls_finished=announce), retention.periodic(settings):
+            async with push_worker.embedded(settings, push_endpoints, on_calls_finished=announce), retention.periodic(settings):
                 yield
         finally:
             await database.stop(engine)
@@ -166,6 +171,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
                 "local_zone": local_zone,
                 "blob_store": LocalBlobStore(settings.data_dir / "files"),
                 "clock": clock,
+                "push_endpoints": push_endpoints,
             }
         ),
         stores={sessions.STORE_NAME: sessions.DatabaseStore(clock=clock)},

@@ -51,8 +51,6 @@ class Settings(BaseSettings):
     # volunteers' arrival positions are kept; 0 keeps them. See retention.py.
     personal_data_retention_days: int = Field(default=180, ge=0, le=3650)
     debug: bool = False
-    # Set only by the test suite: lets push subscriptions point at a local push service.
-    testing: bool = False
     # The server sends a request to whatever address a subscription names: only these push
     # services are accepted ("*.example.com" means its subdomains). Comma-separated in the variable.
     push_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = DEFAULT_PUSH_HOSTS
