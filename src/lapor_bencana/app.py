@@ -8,7 +8,6 @@ from functools import partial
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.logging.config import StructLoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -39,7 +38,8 @@ from lapor_bencana.storage import LocalBlobStore
 from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.volunteers import call_routes, calls
 from lapor_bencana.volunteers import routes as volunteer_routes
-from lapor_bencana.web import access, health, pages, pwa
+from lapor_bencana.web import access, health, options, pages, pwa
+from lapor_bencana.web.csrf import CSRFMiddleware
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.locale import LocaleMiddleware
 from lapor_bencana.web.rate_limit import PublicWriteRateLimit
@@ -50,7 +50,7 @@ ONE_YEAR = 365 * 24 * 3600
 
 # JSON clients authenticate with headers they set themselves, never with an ambient cookie. The
 # public incidents feed is cacheable by shared caches, so it must not set a CSRF cookie either.
-CSRF_EXEMPT_PATHS = ["/api/v1/reports", "/api/v1/incidents"]
+CSRF_EXEMPT_PATHS = ("^/api/v1/reports", "^/api/v1/incidents")
 
 
 def create_app(
@@ -178,7 +178,10 @@ def create_app(
         lifespan=[lifespan],
         template_config=template_config(local_zone, name),
         plugins=[HTMXPlugin(), live.channels_plugin(settings.effective_database_url)],
-        before_send=[SecurityHeaders(csp=content_security_policy(tile_sources(settings.map_tile_url)), hsts=https)],
+        before_send=[
+            SecurityHeaders(csp=content_security_policy(tile_sources(settings.map_tile_url)), hsts=https),
+            options.complete_allow_header,
+        ],
         middleware=[
             LocaleMiddleware(),
             PublicWriteRateLimit(
@@ -186,13 +189,8 @@ def create_app(
             ),
             sessions.session_config(secure=https).middleware,
             access.CurrentUserMiddleware(),
+            CSRFMiddleware(settings.effective_secret_key, secure=https, exempt_paths=CSRF_EXEMPT_PATHS),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.effective_secret_key,
-            cookie_httponly=True,
-            cookie_secure=https,
-            exclude=CSRF_EXEMPT_PATHS,
-        ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=512, gzip_compress_level=6),
         exception_handlers={**EXCEPTION_HANDLERS, **access.EXCEPTION_HANDLERS},
         openapi_config=OpenAPIConfig(
