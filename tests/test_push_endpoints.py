@@ -80,6 +80,9 @@ def test_it_refuses_ip_literals(endpoint):
         "fcm.googleapis.com/fcm/send/x",
         "https:///x",
         "",
+        # Not valid punycode: decoding the host fails (it once escaped as a UnicodeError).
+        "https://xn--fcm-googleapis-com.example/x",
+        "https://fcm.xn--googleapis-com.com/x",
     ],
 )
 def test_it_refuses_malformed_and_disguised_addresses(endpoint):

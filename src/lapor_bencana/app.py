@@ -41,6 +41,7 @@ from lapor_bencana.volunteers import routes as volunteer_routes
 from lapor_bencana.web import access, health, options, pages, pwa
 from lapor_bencana.web.csrf import CSRFMiddleware
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
+from lapor_bencana.web.json_body import JSONDepthLimit
 from lapor_bencana.web.locale import LocaleMiddleware
 from lapor_bencana.web.rate_limit import PublicWriteRateLimit
 from lapor_bencana.web.security import SecurityHeaders, content_security_policy, tile_sources
@@ -190,6 +191,7 @@ def create_app(
             sessions.session_config(secure=https).middleware,
             access.CurrentUserMiddleware(),
             CSRFMiddleware(settings.effective_secret_key, secure=https, exempt_paths=CSRF_EXEMPT_PATHS),
+            JSONDepthLimit(),
         ],
         compression_config=CompressionConfig(backend="gzip", minimum_size=512, gzip_compress_level=6),
         exception_handlers={**EXCEPTION_HANDLERS, **access.EXCEPTION_HANDLERS},

@@ -60,9 +60,11 @@ def _parse(endpoint: str) -> URL:
     try:
         # The sender's HTTP client connects to this parsed URL: the host checked is the host contacted.
         url = URL(endpoint)
+        # Decoding the host can fail too (an "xn--" label that is not valid punycode: UnicodeError).
+        valid = url.is_absolute() and bool(url.host) and url.user is None and url.password is None
     except ValueError:
-        raise EndpointRefused(_("Alamat endpoint tidak valid.")) from None
-    if not url.is_absolute() or not url.host or url.user is not None or url.password is not None:
+        valid = False
+    if not valid:
         raise EndpointRefused(_("Alamat endpoint tidak valid."))
     return url
 
