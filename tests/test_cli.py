@@ -110,3 +110,33 @@ def test_a_generated_secret_exists_before_the_workers_start(lapor, monkeypatch, 
     result = lapor("run", "--workers", "2", LAPOR_DATABASE_URL="postgresql://postgres@127.0.0.1:1/none", LAPOR_SECRET_KEY="")
     assert result.exit_code == 0, result.output
     assert started == {"workers": 2, "secret": True}
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [("127.0.0.1", "http://127.0.0.1:8611"), ("0.0.0.0", "http://127.0.0.1:8611"), ("::1", "http://[::1]:8611")],
+)
+def test_run_points_links_at_the_port_it_serves_when_no_base_url_is_set(lapor, monkeypatch, host, expected):
+    import uvicorn
+
+    from lapor_bencana.config import load_settings
+
+    seen = {}
+    # What each worker's create_app() will read.
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(base_url=load_settings().base_url))
+    # None: unset during the run, and whatever run() sets is undone after it.
+    result = lapor("run", "--host", host, "--port", "8611", LAPOR_BASE_URL=None)
+    assert result.exit_code == 0, result.output
+    assert seen == {"base_url": expected}
+
+
+def test_run_keeps_a_configured_base_url(lapor, monkeypatch):
+    import uvicorn
+
+    from lapor_bencana.config import load_settings
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(base_url=load_settings().base_url))
+    result = lapor("run", "--port", "8611", LAPOR_BASE_URL="https://lapor.balangankab.go.id/")
+    assert result.exit_code == 0, result.output
+    assert seen == {"base_url": "https://lapor.balangankab.go.id"}
