@@ -16,12 +16,10 @@ def parsed(content_type: str) -> tuple[str, list[tuple[str, str]]]:
 
 async def test_files_and_feeds_name_their_type_once(staff):
     seeded = await seed_flood(staff)
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     expected = {
         **{f"/koordinator/ekspor/{name}?format=csv": "text/csv" for name in exports.DATASETS},
-        **{
-            f"/koordinator/ekspor/{name}?format=xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            for name in exports.DATASETS
-        },
+        **{f"/koordinator/ekspor/{name}?format=xlsx": xlsx for name in exports.DATASETS},
         "/koordinator/laporan-situasi.pdf": "application/pdf",
         f"/koordinator/kejadian/{seeded.incident.code}/cap.xml": "application/cap+xml",
         "/api/v1/incidents": "application/json",

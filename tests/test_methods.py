@@ -7,7 +7,9 @@ import re
 
 async def test_a_get_with_a_form_content_type_is_answered_as_a_get(client):
     for path in ("/", "/lapor", "/api/v1/push/public-key"):
-        for content_type in ("multipart/form-data", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"):
+        for content_type in (
+            "multipart/form-data", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"
+        ):
             response = await client.get(path, headers={"content-type": content_type})
             assert response.status_code == 200, (path, content_type)
 

@@ -20,7 +20,9 @@ from tests.test_access_matrix import EXPECTED, OK, PARAMETER
 _TIME = r"\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?"
 _ZONE = r"(Z|[+-]\d{2}:?\d{2})"
 HTML_DATETIME = re.compile(rf"^(\d{{4,}}-\d{{2}}(-\d{{2}}([T ]{_TIME}{_ZONE}?)?)?|{_TIME})$")
-SIGNED_IN_VISITORS = {"relawan": Role.RELAWAN, "petugas": Role.PETUGAS, "koordinator": Role.KOORDINATOR, "admin": Role.ADMIN}
+SIGNED_IN_VISITORS = {
+    "relawan": Role.RELAWAN, "petugas": Role.PETUGAS, "koordinator": Role.KOORDINATOR, "admin": Role.ADMIN
+}
 
 
 class PageChecker(HTMLParser):

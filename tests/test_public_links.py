@@ -20,7 +20,8 @@ def settings(settings):
 def test_a_trailing_slash_of_the_setting_makes_no_double_slash(tmp_path):
     from lapor_bencana.config import Settings
 
-    assert Settings(data_dir=tmp_path, base_url="https://lapor.example/").link("/lapor") == "https://lapor.example/lapor"
+    settings = Settings(data_dir=tmp_path, base_url="https://lapor.example/")
+    assert settings.link("/lapor") == "https://lapor.example/lapor"
 
 
 async def test_links_on_pages_and_alerts_start_with_the_base_url(client, staff):

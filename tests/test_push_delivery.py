@@ -145,7 +145,8 @@ async def test_a_hanging_push_service_times_out_without_holding_up_the_others(ap
     others = [await subscribed(push_service, settings) for _ in range(20)]
     await outbox.enqueue(CALL, [row["id"] for row in await PushSubscription.select(PushSubscription.id)])
     # Two request slots: the hanging request holds one, all twenty others pass through the other.
-    worker = Worker(fast(settings, push_concurrency=2, push_timeout_s=3.0, push_lease_s=10.0), policy=local_push(settings))
+    quick = fast(settings, push_concurrency=2, push_timeout_s=3.0, push_lease_s=10.0)
+    worker = Worker(quick, policy=local_push(settings))
     running = asyncio.create_task(worker.run())
     try:
         await eventually(lambda: all(push_service.payloads(other) for other in others))

@@ -85,7 +85,8 @@ async def test_concurrent_workers_never_send_a_job_twice(app, settings, push_ser
     user_id = await new_volunteer()
     subscribers = [await subscribed(push_service, settings, user_id) for _ in range(120)]
     await enqueue_to_everyone()
-    workers = [Worker(fast(settings, push_batch_size=8, push_concurrency=4), policy=local_push(settings)) for _ in range(4)]
+    quick = fast(settings, push_batch_size=8, push_concurrency=4)
+    workers = [Worker(quick, policy=local_push(settings)) for _ in range(4)]
     await asyncio.gather(*(worker.run(until_idle=True) for worker in workers))
     assert delivered_once_each(push_service, subscribers)
     assert sum(len(push_service.arrivals[s.endpoint]) for s in subscribers) == 120

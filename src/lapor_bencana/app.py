@@ -23,8 +23,8 @@ from lapor_bencana.config import Settings, load_settings
 from lapor_bencana.needs import routes as needs_routes
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.push import routes as push_routes
-from lapor_bencana.push.endpoints import EndpointPolicy
 from lapor_bencana.push import worker as push_worker
+from lapor_bencana.push.endpoints import EndpointPolicy
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
 from lapor_bencana.guide import routes as guide
@@ -72,7 +72,8 @@ def create_app(
         await database.start(engine)
         try:
             announce = partial(calls.announce_deliveries, publish=partial(live.publish_to, app))
-            async with push_worker.embedded(settings, push_endpoints, on_calls_finished=announce), retention.periodic(settings):
+            worker = push_worker.embedded(settings, push_endpoints, on_calls_finished=announce)
+            async with worker, retention.periodic(settings):
                 yield
         finally:
             await database.stop(engine)

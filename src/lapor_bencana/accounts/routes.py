@@ -92,7 +92,9 @@ async def register(request: Request) -> Template | Redirect:
     if values.get("password", "") != values.get("password_repeat", ""):
         return _register_page(kept, {"password_repeat": _("Kedua kata sandi tidak sama.")}, status_code=422)
     try:
-        await service.register_volunteer(**kept, password=values.get("password", ""), client_address=client_address(request))
+        await service.register_volunteer(
+            **kept, password=values.get("password", ""), client_address=client_address(request)
+        )
     except AccountError as error:
         return _register_page(kept, {error.field: str(error)}, status_code=422)
     # The same answer whether the number was new or already had an account (see register_volunteer),
