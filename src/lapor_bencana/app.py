@@ -39,7 +39,7 @@ from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.volunteers import call_routes, calls
 from lapor_bencana.volunteers import routes as volunteer_routes
 from lapor_bencana.web import access, health, options, pages, pwa
-from lapor_bencana.web.csrf import CSRFMiddleware
+from lapor_bencana.web.csrf import CSRFMiddleware, CSRFRefused, handle_csrf_refused
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
 from lapor_bencana.web.json_body import JSONDepthLimit
 from lapor_bencana.web.locale import LocaleMiddleware
@@ -195,7 +195,7 @@ def create_app(
             JSONDepthLimit(),
         ],
         compression_config=CompressionConfig(backend="gzip", minimum_size=512, gzip_compress_level=6),
-        exception_handlers={**EXCEPTION_HANDLERS, **access.EXCEPTION_HANDLERS},
+        exception_handlers={**EXCEPTION_HANDLERS, **access.EXCEPTION_HANDLERS, CSRFRefused: handle_csrf_refused},
         openapi_config=OpenAPIConfig(
             title="Lapor Bencana API",
             version=__version__,

@@ -16,7 +16,7 @@ import hashlib
 import hmac
 import secrets
 
-from litestar import Request
+from litestar import Request, Response
 from litestar.datastructures import Cookie, MutableScopeHeaders
 from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import PermissionDeniedException
@@ -25,6 +25,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
 from lapor_bencana.accounts import sessions
+from lapor_bencana.i18n import gettext as _
+from lapor_bencana.web.errors import error_response
 
 COOKIE_NAME = "csrftoken"
 HEADER_NAME = "x-csrftoken"
@@ -32,6 +34,16 @@ FORM_FIELD = "_csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 _SECRET_LENGTH = 64
 _FORM_TYPES = (RequestEncodingType.URL_ENCODED, RequestEncodingType.MULTI_PART)
+
+
+class CSRFRefused(PermissionDeniedException):
+    pass
+
+
+def handle_csrf_refused(request: Request, exc: CSRFRefused) -> Response:
+    # Most often an honest page older than the session: signed in or out in another tab since.
+    message = _("Halaman ini sudah kedaluwarsa, jadi kiriman belum diproses. Muat ulang halaman lalu kirim lagi.")
+    return error_response(request, exc.status_code, message=message)
 
 
 def _sign(key: str, *parts: str) -> str:
@@ -89,7 +101,7 @@ class CSRFMiddleware(ASGIMiddleware):
                 value = (await request.form()).get(FORM_FIELD)
                 sent = value if isinstance(value, str) else None
             if new_cookie or not token_is_valid(request, sent or "", self.key):
-                raise PermissionDeniedException("CSRF token verification failed")
+                raise CSRFRefused()
 
         def issue_token() -> None:
             ScopeState.from_scope(scope).csrf_token = token_for(secret, sessions.csrf_nonce(scope), self.key)
