@@ -30,6 +30,7 @@ from lapor_bencana.push.vapid import keys_from_text
 from lapor_bencana.regions.importer import import_regency
 from lapor_bencana.regions.tables import Region, RegionBoundary
 from tests.accounts import Clock
+from tests.push_helpers import local_push
 
 REGENCY = "63.11"
 # Fixtures of the reporting-out tests (a signed-in coordinator with seeded records).
@@ -123,7 +124,6 @@ def settings(database_url, tmp_path) -> Settings:
         data_dir=tmp_path / "data",
         secret_key="test-secret-key-that-is-long-enough-0123456789",
         regency_code=REGENCY,
-        testing=True,
         # Tests that deliver push messages start a worker of their own.
         push_worker_embedded=False,
     )
@@ -137,7 +137,7 @@ def clock() -> Clock:
 
 @pytest.fixture
 async def app(settings, clock) -> AsyncIterator[Litestar]:
-    application = create_app(settings, clock=clock)
+    application = create_app(settings, clock=clock, push_endpoints=local_push(settings))
     async with application.lifespan():
         yield application
 

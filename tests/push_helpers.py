@@ -11,6 +11,7 @@ from tests.push_service import PushService, Subscriber
 
 from lapor_bencana.accounts.tables import Role, User
 from lapor_bencana.config import Settings
+from lapor_bencana.push.endpoints import EndpointPolicy
 from lapor_bencana.push.subscriptions import save_subscription
 from lapor_bencana.push.tables import PushJob
 
@@ -21,10 +22,15 @@ async def new_volunteer() -> int:
     return user.id
 
 
+def local_push(settings: Settings) -> EndpointPolicy:
+    """The settings' push services, and the tests' local one on a loopback address."""
+    return EndpointPolicy(allowed_hosts=settings.push_allowed_hosts, allow_loopback=True)
+
+
 async def subscribed(service: PushService, settings: Settings, user_id: int | None = None) -> Subscriber:
     """A browser that subscribed at ``service`` and saved its subscription for the user."""
     subscriber = service.subscribe()
-    await save_subscription(user_id or await new_volunteer(), subscriber.as_json(), settings)
+    await save_subscription(user_id or await new_volunteer(), subscriber.as_json(), local_push(settings))
     return subscriber
 
 

@@ -5,7 +5,7 @@ import json
 import re
 
 import pytest
-from tests.push_helpers import fast, subscribed
+from tests.push_helpers import fast, local_push, subscribed
 from tests.test_calls import flood
 from tests.test_targeting import volunteer
 
@@ -190,7 +190,7 @@ async def test_delivery_counts_after_the_worker_delivers(app, desk, settings, pu
     push_service.answer(await subscribed(push_service, settings, gone), 410)
     incident = await flood()
     await send_call(desk, incident)
-    await Worker(fast(settings)).run(until_idle=True)
+    await Worker(fast(settings), policy=local_push(settings)).run(until_idle=True)
     section = (await desk.get(f"/koordinator/kejadian/{incident.code}")).text
     assert 'data-count="sent">2<' in section and 'data-count="delivered">1<' in section
     assert 'data-count="failed">1<' in section
@@ -200,7 +200,8 @@ async def test_delivery_counts_after_the_worker_delivers(app, desk, settings, pu
 
 @pytest.mark.parametrize("notify", [True, False])
 async def test_officers_hear_of_new_reports_unless_turned_off(settings, clock, push_service, notify):
-    app = create_app(settings.model_copy(update={"notify_officers_of_reports": notify}), clock=clock)
+    changed = settings.model_copy(update={"notify_officers_of_reports": notify})
+    app = create_app(changed, clock=clock, push_endpoints=local_push(settings))
     async with app.lifespan():
         officer = await volunteer("petugas_paringin", district="63.11.06", role=Role.PETUGAS)
         await subscribed(push_service, settings, officer)

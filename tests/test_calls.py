@@ -6,7 +6,7 @@ import json
 
 import asyncpg
 import pytest
-from tests.push_helpers import fast, subscribed
+from tests.push_helpers import fast, local_push, subscribed
 from tests.test_targeting import volunteer
 
 from lapor_bencana import live
@@ -202,7 +202,7 @@ async def test_counts_follow_the_jobs_and_the_worker_announces_finished_calls(co
     async def finished(call_ids):
         announced.append(call_ids)
 
-    await Worker(fast(settings), on_calls_finished=finished).run(until_idle=True)
+    await Worker(fast(settings), on_calls_finished=finished, policy=local_push(settings)).run(until_idle=True)
     assert await calls.delivery_counts([sent.call.id]) == {sent.call.id: calls.Counts(sent=2, delivered=1, failed=1)}
     assert announced and set().union(*announced) == {sent.call.id}
     published = []

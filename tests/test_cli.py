@@ -132,3 +132,33 @@ def test_scrub_photos_says_how_many_files_it_cleaned(lapor):
     result = lapor("db", "scrub-photos")
     assert result.exit_code == 0, result.output
     assert "Removed metadata from 0 stored photo file(s)." in result.output
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [("127.0.0.1", "http://127.0.0.1:8611"), ("0.0.0.0", "http://127.0.0.1:8611"), ("::1", "http://[::1]:8611")],
+)
+def test_run_points_links_at_the_port_it_serves_when_no_base_url_is_set(lapor, monkeypatch, host, expected):
+    import uvicorn
+
+    from lapor_bencana.config import load_settings
+
+    seen = {}
+    # What each worker's create_app() will read.
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(base_url=load_settings().base_url))
+    # None: unset during the run, and whatever run() sets is undone after it.
+    result = lapor("run", "--host", host, "--port", "8611", LAPOR_BASE_URL=None)
+    assert result.exit_code == 0, result.output
+    assert seen == {"base_url": expected}
+
+
+def test_run_keeps_a_configured_base_url(lapor, monkeypatch):
+    import uvicorn
+
+    from lapor_bencana.config import load_settings
+
+    seen = {}
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: seen.update(base_url=load_settings().base_url))
+    result = lapor("run", "--port", "8611", LAPOR_BASE_URL="https://lapor.balangankab.go.id/")
+    assert result.exit_code == 0, result.output
+    assert seen == {"base_url": "https://lapor.balangankab.go.id"}

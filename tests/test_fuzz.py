@@ -57,7 +57,9 @@ def volunteer_session(server: LiveServer) -> tuple[dict[str, str], dict[str, str
         signed_in = browser.post("/masuk", data={"_csrf_token": token, "identifier": VOLUNTEER[0], "password": VOLUNTEER[1]})
         assert signed_in.status_code in (200, 303), signed_in.text
         cookies = dict(browser.cookies)
-    return cookies, {"x-csrftoken": cookies["csrftoken"]}
+        # The token is bound to the new session: it comes from a page shown after signing in.
+        token = CSRF_INPUT.search(browser.get("/relawan").text).group(1)
+    return cookies, {"x-csrftoken": token}
 
 
 @pytest.fixture(scope="module", params=ENGINES)

@@ -5,10 +5,11 @@ import asyncio
 import json
 from datetime import timedelta
 
-from tests.push_helpers import eventually, fast, new_volunteer, subscribed
+from tests.push_helpers import eventually, fast, local_push, new_volunteer, subscribed
 from tests.push_service import HANG, PushService
 
 from lapor_bencana.push import outbox
+from lapor_bencana.push.endpoints import EndpointPolicy
 from lapor_bencana.push.outbox import PushMessage
 from lapor_bencana.push.tables import JobStatus, PushJob, PushSubscription, Urgency
 from lapor_bencana.push.vapid import keys_from_text
@@ -26,8 +27,8 @@ CALL = PushMessage(
 )
 
 
-async def deliver_all(settings, **changes) -> Worker:
-    worker = Worker(fast(settings, **changes))
+async def deliver_all(settings, policy: EndpointPolicy | None = None, **changes) -> Worker:
+    worker = Worker(fast(settings, **changes), policy=policy or local_push(settings))
     await worker.run(until_idle=True)
     return worker
 
@@ -144,7 +145,8 @@ async def test_a_hanging_push_service_times_out_without_holding_up_the_others(ap
     others = [await subscribed(push_service, settings) for _ in range(20)]
     await outbox.enqueue(CALL, [row["id"] for row in await PushSubscription.select(PushSubscription.id)])
     # Two request slots: the hanging request holds one, all twenty others pass through the other.
-    worker = Worker(fast(settings, push_concurrency=2, push_timeout_s=3.0, push_lease_s=10.0))
+    quick = fast(settings, push_concurrency=2, push_timeout_s=3.0, push_lease_s=10.0)
+    worker = Worker(quick, policy=local_push(settings))
     running = asyncio.create_task(worker.run())
     try:
         await eventually(lambda: all(push_service.payloads(other) for other in others))
@@ -171,7 +173,7 @@ async def test_an_expired_message_is_not_sent(app, settings, push_service):
 async def test_an_endpoint_the_policy_no_longer_accepts_is_never_contacted(app, settings, push_service):
     subscriber = await subscribed(push_service, settings)
     await outbox.enqueue(CALL, [(await PushSubscription.objects().first()).id])
-    await deliver_all(settings, testing=False)
+    await deliver_all(settings, EndpointPolicy.from_settings(settings))
     failed = await job()
     assert failed.status == JobStatus.FAILED and "endpoint refused" in failed.last_error
     assert push_service.arrivals[subscriber.endpoint] == []
@@ -204,7 +206,7 @@ async def jobs_finished() -> bool:
 
 
 async def run_until(settings, condition, **changes) -> None:
-    worker = Worker(fast(settings, **changes))
+    worker = Worker(fast(settings, **changes), policy=local_push(settings))
     running = asyncio.create_task(worker.run())
     try:
         await eventually(condition)

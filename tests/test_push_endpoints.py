@@ -80,6 +80,9 @@ def test_it_refuses_ip_literals(endpoint):
         "fcm.googleapis.com/fcm/send/x",
         "https:///x",
         "",
+        # Not valid punycode: decoding the host fails (it once escaped as a UnicodeError).
+        "https://xn--fcm-googleapis-com.example/x",
+        "https://fcm.xn--googleapis-com.com/x",
     ],
 )
 def test_it_refuses_malformed_and_disguised_addresses(endpoint):
@@ -92,7 +95,7 @@ def test_it_refuses_another_port_on_a_known_host():
         POLICY.checked("https://fcm.googleapis.com:8443/fcm/send/x")
 
 
-def test_loopback_is_accepted_only_when_testing():
+def test_loopback_is_accepted_only_by_a_policy_the_tests_build():
     endpoint = "http://127.0.0.1:8765/push/abc"
     assert audience(TESTING, endpoint) == "http://127.0.0.1:8765"
     assert audience(TESTING, "http://localhost:8765/push/abc") == "http://localhost:8765"
@@ -110,4 +113,14 @@ def test_the_policy_follows_the_settings(tmp_path):
     with pytest.raises(EndpointRefused):
         policy.checked("https://fcm.googleapis.com/fcm/send/x")
     assert not policy.allow_loopback
-    assert EndpointPolicy.from_settings(Settings(data_dir=tmp_path, testing=True)).allow_loopback
+
+
+def test_no_setting_lets_a_deployed_server_send_to_loopback(tmp_path, monkeypatch):
+    # A stray LAPOR_TESTING (it once switched loopback endpoints on) must open nothing.
+    monkeypatch.setenv("LAPOR_TESTING", "true")
+    (tmp_path / ".env").write_text("LAPOR_TESTING=true\n")
+    monkeypatch.chdir(tmp_path)
+    policy = EndpointPolicy.from_settings(Settings(data_dir=tmp_path))
+    for endpoint in ("http://127.0.0.1:6379/x", "http://localhost:8765/push/abc", "https://127.0.0.1/x"):
+        with pytest.raises(EndpointRefused):
+            policy.checked(endpoint)

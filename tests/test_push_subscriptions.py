@@ -1,7 +1,7 @@
 """Saving and removing browser subscriptions (the service behind POST/DELETE /api/v1/push/subscriptions)."""
 
 import pytest
-from tests.push_helpers import jobs_by_status, new_volunteer, subscribed
+from tests.push_helpers import jobs_by_status, local_push, new_volunteer, subscribed
 from tests.push_service import Subscriber, b64url
 
 from lapor_bencana.accounts.tables import User
@@ -20,7 +20,7 @@ def browser_json(endpoint: str = FCM) -> dict:
 async def test_it_saves_a_subscription_for_the_user(app, settings):
     user_id = await new_volunteer()
     data = browser_json()
-    saved = await save_subscription(user_id, data, settings)
+    saved = await save_subscription(user_id, data, local_push(settings))
     assert saved.user == user_id
     assert (saved.endpoint, saved.p256dh, saved.auth) == (FCM, data["keys"]["p256dh"], data["keys"]["auth"])
     assert saved.created_at is not None and saved.last_success_at is None
@@ -28,9 +28,9 @@ async def test_it_saves_a_subscription_for_the_user(app, settings):
 
 async def test_the_same_browser_saving_again_updates_its_one_row(app, settings):
     first_user, second_user = await new_volunteer(), await new_volunteer()
-    await save_subscription(first_user, browser_json(), settings)
+    await save_subscription(first_user, browser_json(), local_push(settings))
     renewed = browser_json()
-    saved = await save_subscription(second_user, renewed, settings)
+    saved = await save_subscription(second_user, renewed, local_push(settings))
     assert await PushSubscription.count() == 1
     assert saved.user == second_user
     assert saved.p256dh == renewed["keys"]["p256dh"]
@@ -39,7 +39,7 @@ async def test_the_same_browser_saving_again_updates_its_one_row(app, settings):
 async def test_padded_keys_are_stored_in_the_browsers_unpadded_form(app, settings):
     data = browser_json()
     data["keys"]["auth"] += "=="
-    saved = await save_subscription(await new_volunteer(), data, settings)
+    saved = await save_subscription(await new_volunteer(), data, local_push(settings))
     assert saved.auth == data["keys"]["auth"].rstrip("=")
 
 
@@ -63,7 +63,7 @@ async def test_bad_subscription_data_is_refused_with_the_field_and_a_clear_messa
     app, settings, change, field, message
 ):
     with pytest.raises(SubscriptionError, match=message) as refused:
-        await save_subscription(await new_volunteer(), change(browser_json()), settings)
+        await save_subscription(await new_volunteer(), change(browser_json()), local_push(settings))
     assert refused.value.field == field
     assert await PushSubscription.count() == 0
 

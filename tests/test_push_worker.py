@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 
-from tests.push_helpers import eventually, fast, jobs_by_status, new_volunteer, subscribed
+from tests.push_helpers import eventually, fast, jobs_by_status, local_push, new_volunteer, subscribed
 from tests.push_service import HANG
 
 from lapor_bencana.app import create_app
@@ -32,7 +32,7 @@ async def test_a_stopped_worker_hands_back_what_it_had_not_started(app, settings
     others = [await subscribed(push_service, settings) for _ in range(9)]
     await enqueue_to_everyone()
     # One request slot, taken by the hanging request: the other nine jobs are claimed but wait.
-    first = Worker(fast(settings, push_concurrency=1, push_timeout_s=1.0))
+    first = Worker(fast(settings, push_concurrency=1, push_timeout_s=1.0), policy=local_push(settings))
     running = asyncio.create_task(first.run())
     await eventually(lambda: push_service.arrivals[stuck.endpoint])
     first.stop()
@@ -44,7 +44,7 @@ async def test_a_stopped_worker_hands_back_what_it_had_not_started(app, settings
     assert sorted(row["attempts"] for row in handed_back) == [0] * 9 + [1]
     assert {row["claimed_by"] for row in handed_back} == {None}
 
-    second = Worker(fast(settings))
+    second = Worker(fast(settings), policy=local_push(settings))
     running = asyncio.create_task(second.run())
     await eventually(lambda: delivered_once_each(push_service, [stuck, *others]))
     second.stop()
@@ -70,7 +70,7 @@ async def test_a_killed_worker_process_loses_nothing_and_duplicates_nothing(app,
     assert await jobs_by_status() == {"sent": 10, "sending": 10}
 
     # Until the dead worker's lease ends its jobs stay where they are; then the next one sends them.
-    second = Worker(fast(settings))
+    second = Worker(fast(settings), policy=local_push(settings))
     await second.run(until_idle=True)
     assert second.outcomes == {}
     running = asyncio.create_task(second.run())
@@ -85,7 +85,8 @@ async def test_concurrent_workers_never_send_a_job_twice(app, settings, push_ser
     user_id = await new_volunteer()
     subscribers = [await subscribed(push_service, settings, user_id) for _ in range(120)]
     await enqueue_to_everyone()
-    workers = [Worker(fast(settings, push_batch_size=8, push_concurrency=4)) for _ in range(4)]
+    quick = fast(settings, push_batch_size=8, push_concurrency=4)
+    workers = [Worker(quick, policy=local_push(settings)) for _ in range(4)]
     await asyncio.gather(*(worker.run(until_idle=True) for worker in workers))
     assert delivered_once_each(push_service, subscribers)
     assert sum(len(push_service.arrivals[s.endpoint]) for s in subscribers) == 120
@@ -95,7 +96,7 @@ async def test_concurrent_workers_never_send_a_job_twice(app, settings, push_ser
 
 
 async def test_the_app_runs_its_own_worker_for_its_lifetime(settings, push_service):
-    application = create_app(fast(settings, push_worker_embedded=True))
+    application = create_app(fast(settings, push_worker_embedded=True), push_endpoints=local_push(settings))
     async with application.lifespan():
         subscriber = await subscribed(push_service, settings)
         await enqueue_to_everyone()
@@ -117,13 +118,12 @@ def start_worker_process(settings, database_url: str, *, lease_s: float, timeout
         **os.environ,
         "LAPOR_DATABASE_URL": database_url,
         "LAPOR_DATA_DIR": str(settings.data_dir),
-        "LAPOR_TESTING": "true",
         "LAPOR_PUSH_LEASE_S": str(lease_s),
         "LAPOR_PUSH_TIMEOUT_S": str(timeout_s),
         "LAPOR_PUSH_POLL_S": "0.05",
     }
     return subprocess.Popen(
-        [sys.executable, "-m", "lapor_bencana", "push", "worker"],
+        [sys.executable, "-m", "tests.worker_process"],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -134,7 +134,7 @@ async def test_messages_wait_out_an_outage_of_the_push_service_and_arrive_once(a
     subscribers = [await subscribed(push_service, settings) for _ in range(5)]
     await push_service.go_down()
     await enqueue_to_everyone()
-    worker = Worker(fast(settings, push_retry_base_s=0.05))
+    worker = Worker(fast(settings, push_retry_base_s=0.05), policy=local_push(settings))
     running = asyncio.create_task(worker.run())
 
     async def tried_while_down(times: int) -> bool:

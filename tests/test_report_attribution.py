@@ -134,3 +134,12 @@ async def test_another_system_cannot_borrow_an_officers_session(client):
     response = await client.post("/api/v1/reports", json=VALID, headers={"x-csrftoken": await csrf_token(client)})
     assert response.status_code == 201
     assert await credited() == (ReportSource.API, None)
+
+
+async def test_a_csrf_header_from_before_signing_in_does_not_credit_the_officer(client):
+    # A token pair a page gave before sign-in (or an attacker's own) is not bound to the session.
+    await make_user("budi", Role.PETUGAS)
+    before = await csrf_token(client)
+    await sign_in(client, "budi")
+    await client.post("/api/v1/reports", json=VALID, headers={"x-csrftoken": before})
+    assert await credited() == (ReportSource.API, None)

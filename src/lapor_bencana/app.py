@@ -8,7 +8,6 @@ from functools import partial
 
 from litestar import Litestar, Router
 from litestar.config.compression import CompressionConfig
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, State
 from litestar.logging.config import StructLoggingConfig
 from litestar.openapi import OpenAPIConfig
@@ -25,6 +24,7 @@ from lapor_bencana.needs import routes as needs_routes
 from lapor_bencana.paths import STATIC_DIR
 from lapor_bencana.push import routes as push_routes
 from lapor_bencana.push import worker as push_worker
+from lapor_bencana.push.endpoints import EndpointPolicy
 from lapor_bencana.regions import boundaries
 from lapor_bencana.regions import routes as region_routes
 from lapor_bencana.regions.importer import regency_name
@@ -39,25 +39,30 @@ from lapor_bencana.storage import files_of
 from lapor_bencana.timeutil import zone_for_region
 from lapor_bencana.volunteers import call_routes, calls
 from lapor_bencana.volunteers import routes as volunteer_routes
-from lapor_bencana.web import access, health, pages, pwa, record_ids
+from lapor_bencana.web import access, health, options, pages, pwa, record_ids
+from lapor_bencana.web.csrf import CSRFMiddleware, CSRFRefused, handle_csrf_refused
 from lapor_bencana.web.errors import EXCEPTION_HANDLERS
+from lapor_bencana.web.json_body import JSONDepthLimit
 from lapor_bencana.web.locale import LocaleMiddleware
 from lapor_bencana.web.rate_limit import PublicWriteRateLimit
-from lapor_bencana.web.security import SecurityHeadersMiddleware, content_security_policy, tile_sources
+from lapor_bencana.web.security import SecurityHeaders, content_security_policy, tile_sources
 from lapor_bencana.web.templating import template_config
 
 ONE_YEAR = 365 * 24 * 3600
 
 # JSON clients authenticate with headers they set themselves, never with an ambient cookie. The
-# public incidents feed is cacheable by shared caches, so it must not set a CSRF cookie either.
-# The JSON API (gateways send no cookies), and public outlines that shared caches may keep: no CSRF
-# check, and no CSRF cookie on the cached answer.
-CSRF_EXEMPT_PATHS = ["/api/v1/reports", "/api/v1/incidents", "/wilayah/kecamatan.geojson"]
+# public incidents feed and the kecamatan outlines are cacheable by shared caches, so they must not
+# set a CSRF cookie either.
+CSRF_EXEMPT_PATHS = ("^/api/v1/reports", "^/api/v1/incidents", "^/wilayah/kecamatan.geojson$")
 
 
-def create_app(settings: Settings | None = None, clock: sessions.Clock = timeutil.now) -> Litestar:
-    """The app; ``clock`` tells the time to sessions and sign-in throttling (tests move it on)."""
+def create_app(
+    settings: Settings | None = None, clock: sessions.Clock = timeutil.now, push_endpoints: EndpointPolicy | None = None
+) -> Litestar:
+    """The app; ``clock`` tells the time to sessions and sign-in throttling (tests move it on), and
+    ``push_endpoints`` lets the tests' local push service in (no setting can)."""
     settings = settings or load_settings()
+    push_endpoints = push_endpoints or EndpointPolicy.from_settings(settings)
     https = settings.base_url.startswith("https://")
     engine = database.create_engine(settings.effective_database_url)
     database.bind(engine)
@@ -70,7 +75,8 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
         await boundaries.warn_if_missing(settings.regency_code)
         try:
             announce = partial(calls.announce_deliveries, publish=partial(live.publish_to, app))
-            async with push_worker.embedded(settings, on_calls_finished=announce), retention.periodic(settings):
+            worker = push_worker.embedded(settings, push_endpoints, on_calls_finished=announce)
+            async with worker, retention.periodic(settings):
                 yield
         finally:
             await database.stop(engine)
@@ -173,29 +179,29 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
                 "local_zone": local_zone,
                 "blob_store": files_of(settings.data_dir),
                 "clock": clock,
+                "push_endpoints": push_endpoints,
             }
         ),
         stores={sessions.STORE_NAME: sessions.DatabaseStore(clock=clock)},
         lifespan=[lifespan],
         template_config=template_config(local_zone, name),
         plugins=[HTMXPlugin(), live.channels_plugin(settings.effective_database_url)],
+        before_send=[
+            SecurityHeaders(csp=content_security_policy(tile_sources(settings.map_tile_url)), hsts=https),
+            options.complete_allow_header,
+        ],
         middleware=[
-            SecurityHeadersMiddleware(csp=content_security_policy(tile_sources(settings.map_tile_url)), hsts=https),
             LocaleMiddleware(),
             PublicWriteRateLimit(
                 settings.rate_limit_per_minute, shared=not database.is_sqlite(settings.effective_database_url)
             ),
             sessions.session_config(secure=https).middleware,
             access.CurrentUserMiddleware(),
+            CSRFMiddleware(settings.effective_secret_key, secure=https, exempt_paths=CSRF_EXEMPT_PATHS),
+            JSONDepthLimit(),
         ],
-        csrf_config=CSRFConfig(
-            secret=settings.effective_secret_key,
-            cookie_httponly=True,
-            cookie_secure=https,
-            exclude=CSRF_EXEMPT_PATHS,
-        ),
         compression_config=CompressionConfig(backend="gzip", minimum_size=512, gzip_compress_level=6),
-        exception_handlers={**EXCEPTION_HANDLERS, **access.EXCEPTION_HANDLERS},
+        exception_handlers={**EXCEPTION_HANDLERS, **access.EXCEPTION_HANDLERS, CSRFRefused: handle_csrf_refused},
         openapi_config=OpenAPIConfig(
             title="Lapor Bencana API",
             version=__version__,

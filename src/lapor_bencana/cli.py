@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import getpass
+import os
 import signal
 import warnings
 from collections.abc import Awaitable, Callable
@@ -17,7 +18,7 @@ from pydantic import ValidationError
 from lapor_bencana import database
 from lapor_bencana.accounts.service import AccountError
 from lapor_bencana.accounts.tables import Role
-from lapor_bencana.config import Settings, load_settings
+from lapor_bencana.config import Settings, load_settings, served_base_url
 from lapor_bencana.regions.boundaries import BoundaryDataError
 from lapor_bencana.regions.importer import RegionDataError
 
@@ -70,6 +71,11 @@ def run(host: str, port: int, workers: int) -> None:
     import uvicorn
 
     settings = _settings()
+    if "base_url" not in settings.model_fields_set:
+        # Links must point where this server is, not at a default port. The workers read their
+        # settings from the environment, so that is where it goes.
+        os.environ["LAPOR_BASE_URL"] = served_base_url(host, port)
+        click.echo(f"Links point at {os.environ['LAPOR_BASE_URL']} (set LAPOR_BASE_URL to change it).")
     if database.is_sqlite(settings.effective_database_url):
         if workers > 1:
             raise click.ClickException("Several workers need PostgreSQL: set LAPOR_DATABASE_URL=postgresql://…")

@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     secret_key: str = ""
     vapid_private_key: str = ""
     vapid_subject: str = "mailto:dinsos@balangankab.go.id"
+    # Where people reach this server: every absolute link (tracking link, WhatsApp share, poster QR
+    # code, CAP <web>) starts with it. `lapor run` sets it from --host and --port when it is not set.
     base_url: str = "http://127.0.0.1:8000"
     default_locale: str = "id"
     # Names a deployment; a new value gives phones a new service worker (and fresh cached pages).
@@ -51,8 +53,6 @@ class Settings(BaseSettings):
     # volunteers' arrival positions are kept; 0 keeps them. See retention.py.
     personal_data_retention_days: int = Field(default=180, ge=0, le=3650)
     debug: bool = False
-    # Set only by the test suite: lets push subscriptions point at a local push service.
-    testing: bool = False
     # The server sends a request to whatever address a subscription names: only these push
     # services are accepted ("*.example.com" means its subdomains). Comma-separated in the variable.
     push_allowed_hosts: Annotated[tuple[str, ...], NoDecode] = DEFAULT_PUSH_HOSTS
@@ -84,6 +84,11 @@ class Settings(BaseSettings):
         if value and not value.startswith(("sqlite://", "postgres://", "postgresql://")):
             raise ValueError("LAPOR_DATABASE_URL must start with sqlite:// or postgresql://")
         return value
+
+    @field_validator("base_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
 
     @field_validator("vapid_private_key")
     @classmethod
@@ -146,6 +151,10 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'lapor.sqlite3'}"
 
+    def link(self, path: str) -> str:
+        """The absolute URL of ``path`` (which starts with "/") on this server."""
+        return self.base_url + path
+
     @property
     def effective_cap_sender(self) -> str:
         if self.cap_sender:
@@ -190,6 +199,14 @@ def _stored_secret(path: Path, generate, variable: str) -> str:
         draft.unlink()
     log.warning("secret generated", path=str(path), hint=f"set {variable} to manage it yourself")
     return value
+
+
+def served_base_url(host: str, port: int) -> str:
+    """The base URL of a server listening on ``host`` and ``port``. A wildcard address names no host
+    that anybody can reach; its links say 127.0.0.1 until LAPOR_BASE_URL is set."""
+    if host in ("", "0.0.0.0", "::"):
+        host = "127.0.0.1"
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
 
 
 def load_settings(**overrides) -> Settings:

@@ -92,13 +92,14 @@ async def register(request: Request) -> Template | Redirect:
     if values.get("password", "") != values.get("password_repeat", ""):
         return _register_page(kept, {"password_repeat": _("Kedua kata sandi tidak sama.")}, status_code=422)
     try:
-        user = await service.register_volunteer(
+        await service.register_volunteer(
             **kept, password=values.get("password", ""), client_address=client_address(request)
         )
     except AccountError as error:
         return _register_page(kept, {error.field: str(error)}, status_code=422)
-    sessions.begin(request, user.id)
-    return Redirect(home_of(user), status_code=303)
+    # The same answer whether the number was new or already had an account (see register_volunteer),
+    # so the new account is not signed in here either: its owner signs in as usual.
+    return Template("pages/registered.html")
 
 
 def _password_page(errors: dict[str, str], changed: bool = False, status_code: int = 200) -> Template:

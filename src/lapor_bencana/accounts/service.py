@@ -158,8 +158,13 @@ async def create_user(
 
 async def register_volunteer(
     *, full_name: str, phone: str, organisation: str, password: str, client_address: str | None
-) -> User:
-    """A volunteer's own registration: the account can sign in but waits for a coordinator."""
+) -> User | None:
+    """A volunteer's own registration: the account can sign in but waits for a coordinator.
+
+    A number that already has an account gets None and nothing is stored. The caller must answer
+    both the same way, and both cost the same time (the password is hashed either way): whoever
+    tries numbers at /daftar learns nothing about who has an account, as at sign-in.
+    """
     name = _checked_name(full_name)
     if not name:
         raise AccountError(_("Isi nama lengkap Anda."), field="full_name")
@@ -167,16 +172,22 @@ async def register_volunteer(
     if checked_phone is None:
         raise AccountError(_("Isi nomor HP Anda."), field="phone")
     _check_password(password)
+    password_hash = hash_password(password)
     user = User(
         username=await _free_username(name),
         phone=checked_phone,
         full_name=name,
         organisation=organisation.strip()[:MAX_NAME_LENGTH],
         role=Role.RELAWAN,
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         approved=False,
     )
-    return await _insert(user, action="user.register", actor=None, client_address=client_address)
+    try:
+        return await _insert(user, action="user.register", actor=None, client_address=client_address)
+    except AccountError:
+        if await User.exists().where(User.phone == checked_phone).run():
+            return None
+        raise
 
 
 async def _insert(user: User, *, action: str, actor: audit.Actor | User | None, client_address: str | None) -> User:

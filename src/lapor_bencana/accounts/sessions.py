@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -30,8 +31,11 @@ MAX_AGE = timedelta(days=14)
 # Pushing the expiry back costs a write, so it is done at most this often per session.
 RENEW_STEP = timedelta(hours=1)
 USER_ID = "user_id"
+# A random value of each session that its CSRF tokens are bound to (see web/csrf.py).
+CSRF_NONCE = "csrf"
 _RENEW_FLAG = "lapor.renew_session"
 _LOADED = "lapor.session_loaded"
+_ON_CHANGE = "lapor.on_session_change"
 
 Clock = Callable[[], datetime]
 
@@ -204,13 +208,37 @@ def store_of(connection: ASGIConnection) -> DatabaseStore:
 
 
 def begin(connection: ASGIConnection, user_id: int) -> None:
-    """Signs ``user_id`` in on this browser under a new session id; the old id stops working."""
+    """Signs ``user_id`` in on this browser under a new session id and CSRF nonce; the old id
+    and the CSRF tokens made for it stop working."""
     connection.scope["state"][_RENEW_FLAG] = True
-    connection.set_session({USER_ID: user_id})
+    connection.set_session({USER_ID: user_id, CSRF_NONCE: secrets.token_urlsafe(32)})
+    _changed(connection.scope)
 
 
 def end(connection: ASGIConnection) -> None:
     connection.clear_session()
+    _changed(connection.scope)
+
+
+def on_change(scope: Scope, callback: Callable[[], None]) -> None:
+    """Calls ``callback`` when :func:`begin` or :func:`end` changes this request's session."""
+    scope["state"][_ON_CHANGE] = callback
+
+
+def _changed(scope: Scope) -> None:
+    if callback := scope["state"].get(_ON_CHANGE):
+        callback()
+
+
+def csrf_nonce(scope: Scope) -> str:
+    """The nonce the session's CSRF tokens are bound to; '' without a session. A session stored
+    before sessions had one gets one now (and keeps it)."""
+    session = scope.get("session")
+    if not isinstance(session, dict) or not session:
+        return ""
+    if not isinstance(session.get(CSRF_NONCE), str):
+        session[CSRF_NONCE] = secrets.token_urlsafe(32)
+    return session[CSRF_NONCE]
 
 
 async def end_all_of(user_id: int) -> None:

@@ -19,7 +19,7 @@ PUBLIC = {"access": "public"}
 
 
 def report_url(request: Request) -> str:
-    return request.app.state.settings.base_url.rstrip("/") + "/lapor"
+    return request.app.state.settings.link("/lapor")
 
 
 @get("/panduan", opt=PUBLIC, include_in_schema=False)

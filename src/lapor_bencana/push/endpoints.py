@@ -28,12 +28,13 @@ class EndpointRefused(ValueError):
 @dataclass(frozen=True)
 class EndpointPolicy:
     allowed_hosts: tuple[str, ...]
-    # Only the test suite's local push service lives on a loopback address.
+    # Only the test suite's local push service lives on a loopback address. No setting turns this
+    # on: the tests build such a policy themselves and hand it to the app and the worker.
     allow_loopback: bool = False
 
     @classmethod
     def from_settings(cls, settings) -> EndpointPolicy:
-        return cls(allowed_hosts=settings.push_allowed_hosts, allow_loopback=settings.testing)
+        return cls(allowed_hosts=settings.push_allowed_hosts)
 
     def checked(self, endpoint: str) -> URL:
         """The endpoint, parsed, when the policy accepts it; raises ``EndpointRefused`` otherwise.
@@ -59,9 +60,11 @@ def _parse(endpoint: str) -> URL:
     try:
         # The sender's HTTP client connects to this parsed URL: the host checked is the host contacted.
         url = URL(endpoint)
+        # Decoding the host can fail too (an "xn--" label that is not valid punycode: UnicodeError).
+        valid = url.is_absolute() and bool(url.host) and url.user is None and url.password is None
     except ValueError:
-        raise EndpointRefused(_("Alamat endpoint tidak valid.")) from None
-    if not url.is_absolute() or not url.host or url.user is not None or url.password is not None:
+        valid = False
+    if not valid:
         raise EndpointRefused(_("Alamat endpoint tidak valid."))
     return url
 

@@ -64,7 +64,7 @@ async def store_subscription(request: Request) -> Response:
     except ValueError:
         return _bad_json()
     try:
-        saved = await save_subscription(current_user(request).id, data, request.app.state.settings)
+        saved = await save_subscription(current_user(request).id, data, request.app.state.push_endpoints)
     except SubscriptionError as error:
         return _refused(error)
     return Response(

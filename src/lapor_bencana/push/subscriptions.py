@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from lapor_bencana.config import Settings
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.push import outbox
 from lapor_bencana.push.encryption import AUTH_SECRET_SIZE, P256_POINT_SIZE
@@ -33,10 +32,10 @@ class SubscriptionError(ValueError):
         self.field = field
 
 
-async def save_subscription(user_id: int, data: object, settings: Settings) -> PushSubscription:
+async def save_subscription(user_id: int, data: object, policy: EndpointPolicy) -> PushSubscription:
     """Stores the subscription for the user; a known endpoint (the same browser) is updated, and
     belongs from then on to whoever saved it last."""
-    endpoint, p256dh, auth = _validated(data, EndpointPolicy.from_settings(settings))
+    endpoint, p256dh, auth = _validated(data, policy)
     await (
         PushSubscription.insert(PushSubscription(user=user_id, endpoint=endpoint, p256dh=p256dh, auth=auth))
         .on_conflict(

@@ -52,8 +52,15 @@ CallsFinished = Callable[[set[int]], Awaitable[None]]
 
 
 class Worker:
-    def __init__(self, settings: Settings, name: str | None = None, on_calls_finished: CallsFinished | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        name: str | None = None,
+        on_calls_finished: CallsFinished | None = None,
+        policy: EndpointPolicy | None = None,
+    ) -> None:
         self.settings = settings
+        self.policy = policy or EndpointPolicy.from_settings(settings)
         self.on_calls_finished = on_calls_finished
         self.id = name or f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
         # How the jobs this worker finished ended, by status ("handed_back" for those returned unsent).
@@ -71,13 +78,12 @@ class Worker:
         """Sends until stopped, or with ``until_idle`` until no job is due."""
         settings = self.settings
         signer = VapidSigner(keys_from_text(settings.effective_vapid_private_key), settings.vapid_subject)
-        policy = EndpointPolicy.from_settings(settings)
         self._slots = asyncio.Semaphore(settings.push_concurrency)
         self._results: asyncio.Queue = asyncio.Queue()
         recorder = asyncio.create_task(self._record_results())
         try:
             async with Sender(
-                signer, policy, concurrency=settings.push_concurrency, timeout_s=settings.push_timeout_s
+                signer, self.policy, concurrency=settings.push_concurrency, timeout_s=settings.push_timeout_s
             ) as sender:
                 await self._claim_and_send(sender, until_idle)
         finally:
@@ -241,14 +247,16 @@ class Worker:
 
 
 @asynccontextmanager
-async def embedded(settings: Settings, on_calls_finished: CallsFinished | None = None) -> AsyncIterator[None]:
+async def embedded(
+    settings: Settings, policy: EndpointPolicy, on_calls_finished: CallsFinished | None = None
+) -> AsyncIterator[None]:
     """The app's own worker, for the app's lifespan. The VAPID key is loaded (made, on a first run)
     here, so that start-up says so rather than the first call for help."""
     keys_from_text(settings.effective_vapid_private_key)
     if not settings.push_worker_embedded:
         yield
         return
-    worker = Worker(settings, on_calls_finished=on_calls_finished)
+    worker = Worker(settings, on_calls_finished=on_calls_finished, policy=policy)
     task = asyncio.create_task(worker.run(), name=f"push worker {worker.id}")
     try:
         yield

@@ -112,7 +112,7 @@ async def report_status(
 ) -> Template:
     report = await _report_or_404(code)
     view = await service.public_view(report)
-    status_url = f"{request.app.state.settings.base_url}/laporan/{report.code}"
+    status_url = request.app.state.settings.link(f"/laporan/{report.code}")
     return Template(
         "pages/report_status.html",
         context={

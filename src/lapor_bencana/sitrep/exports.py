@@ -290,7 +290,8 @@ DATASETS: dict[str, Dataset] = {
 }
 
 FORMATS = {
-    "csv": ("text/csv; charset=utf-8", "csv"),
+    # Litestar adds "; charset=utf-8" to every text/ type itself.
+    "csv": ("text/csv", "csv"),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx"),
 }
 

@@ -75,7 +75,7 @@ async def cap_alert(request: Request, code: FromPath[str]) -> Response:
     state = request.app.state
     body = await cap.incident_alert(
         incident, sender=state.settings.effective_cap_sender, regency_name=state.regency_name, zone=_zone(request),
-        web=f"{state.settings.base_url.rstrip('/')}/transparansi",
+        web=state.settings.link("/transparansi"),
     )
     return Response(
         body,

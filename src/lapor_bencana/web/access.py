@@ -9,7 +9,6 @@ app-wide :func:`guard` enforces it and refuses any route that declares nothing o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from hmac import compare_digest
 from urllib.parse import quote, urlsplit
 
 import structlog
@@ -20,15 +19,14 @@ from litestar.enums import ScopeType
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.middleware import ASGIMiddleware
-from litestar.middleware.csrf import CSRF_SECRET_LENGTH, generate_csrf_hash
 from litestar.response import Redirect
-from litestar.routes import HTTPRoute
 from litestar.types import ASGIApp, Empty, Message, Receive, Scope, Send
 
 from lapor_bencana.accounts import sessions
 from lapor_bencana.accounts.service import STAFF_ROLES, get_user
 from lapor_bencana.accounts.tables import Role, User
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.web import csrf, options
 from lapor_bencana.web.errors import error_response, wants_json
 
 log = structlog.get_logger(__name__)
@@ -65,8 +63,6 @@ RULES: dict[str, Rule | None] = {
     ADMIN: Rule(frozenset({Role.ADMIN})),
 }
 
-_AUTOMATIC_OPTIONS = HTTPRoute.create_options_handler.__qualname__
-
 
 class SignInRequired(NotAuthorizedException):
     pass
@@ -84,9 +80,7 @@ def rule_of(handler: BaseRouteHandler) -> str | None:
     """The declared rule; Litestar's own OPTIONS answers (they list the allowed methods) are public."""
     if "access" in handler.opt:
         return handler.opt["access"]
-    if getattr(handler, "http_methods", None) == {"OPTIONS"} and handler.fn.__qualname__.startswith(
-        _AUTOMATIC_OPTIONS
-    ):
+    if options.is_automatic_options(handler):
         return PUBLIC
     return None
 
@@ -151,22 +145,10 @@ async def _signed_in_user(scope: Scope) -> User | None:
 
 
 def has_csrf_header(request: Request) -> bool:
-    """Whether the request carries the CSRF header matching its CSRF cookie, as Litestar's CSRF
-    middleware checks it: proof that it comes from one of this site's own pages."""
-    config = request.app.csrf_config
-    if config is None:
-        return False
-    header = request.headers.get(config.header_name, "")
-    cookie = request.cookies.get(config.cookie_name, "")
-    secret = _csrf_secret(header, config.secret)
-    return secret is not None and compare_digest(secret, _csrf_secret(cookie, config.secret) or "")
-
-
-def _csrf_secret(token: str, key: str) -> str | None:
-    secret, signature = token[:CSRF_SECRET_LENGTH], token[CSRF_SECRET_LENGTH:]
-    if len(secret) < CSRF_SECRET_LENGTH or not signature:
-        return None
-    return secret if compare_digest(signature, generate_csrf_hash(token=secret, secret=key)) else None
+    """Whether the request carries the CSRF header that this browser's cookie and session call
+    for: proof that it comes from one of this site's own pages, shown to this session."""
+    token = request.headers.get(csrf.HEADER_NAME, "")
+    return csrf.token_is_valid(request, token, request.app.state.settings.effective_secret_key)
 
 
 def _sign_in_redirect(request: Request) -> Response:

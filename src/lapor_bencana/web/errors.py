@@ -32,7 +32,9 @@ def _message_for(status_code: int) -> str:
         429: _("Terlalu banyak permintaan. Tunggu sebentar lalu coba lagi."),
         503: _("Layanan sedang sibuk atau dalam perawatan. Coba lagi sebentar lagi."),
     }
-    return messages.get(status_code, _("Terjadi kesalahan di server. Laporan Anda tidak hilang; coba lagi sebentar lagi."))
+    # True of any request that ends here: nothing can tell whether it was saved before the error.
+    fallback = _("Terjadi kesalahan di server, jadi permintaan ini mungkin belum diproses. Coba lagi sebentar lagi.")
+    return messages.get(status_code, fallback)
 
 
 def wants_json(request: Request) -> bool:

@@ -9,9 +9,7 @@ import re
 from urllib.parse import urlsplit
 
 from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
-from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Message, Scope
 
 
 HOST = re.compile(r"^(\{s\}\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?$")
@@ -54,8 +52,9 @@ def content_security_policy(extra_img_sources: tuple[str, ...] = ()) -> str:
     )
 
 
-class SecurityHeadersMiddleware(ASGIMiddleware):
-    scopes = (ScopeType.HTTP,)
+class SecurityHeaders:
+    """A ``before_send`` hook of the app, not a middleware: middleware runs only once a route has
+    matched, and the answers made before that (404, 405) need these headers as much as any page."""
 
     def __init__(self, csp: str, hsts: bool) -> None:
         self.headers = {
@@ -69,12 +68,8 @@ class SecurityHeadersMiddleware(ASGIMiddleware):
         if hsts:
             self.headers["Strict-Transport-Security"] = "max-age=31536000"
 
-    async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = MutableScopeHeaders.from_message(message)
-                for name, value in self.headers.items():
-                    headers.setdefault(name, value)
-            await send(message)
-
-        await next_app(scope, receive, send_with_headers)
+    async def __call__(self, message: Message, scope: Scope) -> None:
+        if message["type"] == "http.response.start":
+            headers = MutableScopeHeaders.from_message(message)
+            for name, value in self.headers.items():
+                headers.setdefault(name, value)

@@ -27,6 +27,11 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={digest}"
 
 
+def html_datetime(value: datetime) -> str:
+    """For ``<time datetime>``: HTML allows at most milliseconds, and seconds are plenty here."""
+    return value.isoformat(timespec="seconds")
+
+
 def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
     def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
         if value is None:
@@ -51,5 +56,6 @@ def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
             map_marker=marker_of,
         )
         env.filters["datetime"] = format_datetime
+        env.filters["html_datetime"] = html_datetime
 
     return TemplateConfig(directory=TEMPLATES_DIR, engine=JinjaTemplateEngine, engine_callback=configure)
