@@ -241,7 +241,7 @@ async def record_stock_movement(
         }
         row = (await StockMovement.insert(StockMovement(**values)).returning(StockMovement.id).run())[0]
         await audit.record(
-            action=f"stock.{'in' if direction == Direction.IN else 'out'}", entity_type="stock_movement",
+            action="stock.in" if direction == Direction.IN else "stock.out", entity_type="stock_movement",
             entity_id=row["id"], actor=ctx.actor, after=values, client_address=ctx.client_address,
         )
     return row["id"]

@@ -12,7 +12,7 @@ from jinja2 import Environment
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from lapor_bencana import i18n, labels
+from lapor_bencana import history, i18n, labels
 from lapor_bencana.accounts.service import ROLE_LABELS
 from lapor_bencana.web import access
 from lapor_bencana.hazards import HAZARDS, HAZARDS_BY_CODE
@@ -27,11 +27,19 @@ def static_url(path: str) -> str:
     return f"/static/{path}?v={digest}"
 
 
+# Day, month, year and time, as pages show the moments of an incident.
+TIME_FORMAT = "d MMM yyyy HH:mm"
+
+
 def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
     def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
         if value is None:
             return ""
         return babel_format_datetime(value, format=fmt, tzinfo=local_zone, locale=i18n.current_locale.get())
+
+    def format_time(value: datetime) -> str:
+        # The pages' own date-and-time form, so that a history reads like the page around it.
+        return format_datetime(value, TIME_FORMAT)
 
     def configure(engine: JinjaTemplateEngine) -> None:
         env: Environment = engine.engine
@@ -49,6 +57,8 @@ def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
             home_of=access.home_of,
             role_labels=ROLE_LABELS,
             map_marker=marker_of,
+            describe_event=lambda entry: history.describe(entry, format_time=format_time),
+            raw_record=history.raw_record,
         )
         env.filters["datetime"] = format_datetime
 
