@@ -7,7 +7,6 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
@@ -26,6 +25,7 @@ from lapor_bencana.reports.schema import (
 )
 from lapor_bencana.reports.tables import ReportSource
 from lapor_bencana.web.access import has_csrf_header
+from lapor_bencana.web.errors import NotFoundPage
 
 MAX_JSON_BODY = 64 * 1024
 
@@ -116,7 +116,7 @@ async def get_report(code: FromPath[str]) -> Response:
     normalised = codes.normalise(code)
     report = await service.find_by_code(normalised) if normalised else None
     if report is None:
-        raise NotFoundException()
+        raise NotFoundPage(_("Kode laporan tidak ditemukan."))
     return Response(public_json(await service.public_view(report)))
 
 
@@ -139,7 +139,7 @@ async def add_photo(request: Request, code: FromPath[str]) -> Response:
     report = await service.find_by_code(normalised) if normalised else None
     key = request.headers.get("idempotency-key")
     if report is None or not report.idempotency_key or key != report.idempotency_key:
-        raise NotFoundException()
+        raise NotFoundPage(_("Kode laporan tidak ditemukan."))
     form = await request.form()
     upload = form.get("photo")
     if not isinstance(upload, UploadFile):

@@ -21,6 +21,7 @@ from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS
 from lapor_bencana.reports.tables import ReportSource
 from lapor_bencana.reports.validation import validate
 from lapor_bencana.timeutil import now
+from lapor_bencana.web.errors import NotFoundPage
 
 # Five photos of at most 10 MB each, plus the fields.
 FORM_MAX_BODY = MAX_PHOTOS * MAX_BYTES + 1024 * 1024
@@ -100,7 +101,8 @@ async def _report_or_404(code: str):
     normalised = codes.normalise(code)
     report = await service.find_by_code(normalised) if normalised else None
     if report is None:
-        raise NotFoundException()
+        # The same form as /laporan, with the code as typed: a mistyped character is easy to fix there.
+        raise NotFoundPage(_("Kode laporan tidak ditemukan."), "pages/report_lookup.html", typed=code, invalid=False)
     return report
 
 

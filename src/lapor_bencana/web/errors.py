@@ -7,7 +7,7 @@ import sqlite3
 import asyncpg
 import structlog
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
@@ -19,6 +19,17 @@ log = structlog.get_logger(__name__)
 # Long enough for a restarting database or a held lock to clear; short enough that a phone's
 # outbox tries again while the reporter is still there.
 DATABASE_RETRY_AFTER_S = 5
+
+
+class NotFoundPage(NotFoundException):
+    """A 404 for a code that names nothing (a tracking code, an incident, a place): it says what
+    was not found, and its page offers the way on (the lookup form) instead of a dead end."""
+
+    def __init__(self, message: str, template: str = "pages/error.html", **context) -> None:
+        super().__init__(detail=message)
+        self.message = message
+        self.template = template
+        self.context = context
 
 
 def _message_for(status_code: int) -> str:
@@ -41,6 +52,8 @@ def wants_json(request: Request) -> bool:
 
 def handle_http_exception(request: Request, exc: HTTPException) -> Response:
     headers = dict(exc.headers or {})
+    if isinstance(exc, NotFoundPage):
+        return error_response(request, exc.status_code, headers, exc.message, exc.template, exc.context)
     return error_response(request, exc.status_code, headers)
 
 
@@ -67,7 +80,12 @@ def handle_database_error(request: Request, exc: Exception) -> Response:
 
 
 def error_response(
-    request: Request, status_code: int, headers: dict[str, str] | None = None, message: str | None = None
+    request: Request,
+    status_code: int,
+    headers: dict[str, str] | None = None,
+    message: str | None = None,
+    template: str = "pages/error.html",
+    context: dict | None = None,
 ) -> Response:
     message = message or _message_for(status_code)
     if wants_json(request):
@@ -78,8 +96,8 @@ def error_response(
             headers=headers,
         )
     return Template(  # type: ignore[return-value]
-        template_name="pages/error.html",
-        context={"status_code": status_code, "message": message},
+        template_name=template,
+        context={**(context or {}), "status_code": status_code, "message": message},
         status_code=status_code,
         headers=headers,
     )
