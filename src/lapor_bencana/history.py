@@ -18,6 +18,7 @@ from babel.numbers import format_decimal
 
 from lapor_bencana import audit, labels
 from lapor_bencana.accounts.service import ROLE_LABELS
+from lapor_bencana.aid.items import item_name
 from lapor_bencana.audit.chain import canonical_json
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import N_, current_locale
@@ -232,14 +233,16 @@ def _value(entry: audit.HistoryEntry, field: str, value: Any, format_time: TimeF
     if isinstance(value, dict):
         return canonical_json(value)
     text = str(value)
-    named = _named(entry.entity_type, field, text)
+    named = _named(entry, field, text)
     if named is not None:
         return named
     moment = _timestamp(text)
     return format_time(moment) if moment is not None else text
 
 
-def _named(entity_type: str, field: str, code: str) -> str | None:
+def _named(entry: audit.HistoryEntry, field: str, code: str) -> str | None:
+    if field == "item_name":
+        return item_name(str((entry.after or entry.before or {}).get("item_code", "")), code)
     if field == "hazard":
         hazard = get_hazard(code)
         return _(hazard.label) if hazard else None
@@ -248,7 +251,7 @@ def _named(entity_type: str, field: str, code: str) -> str | None:
             return format_decimal(Decimal(code), locale=current_locale.get())
         except ArithmeticError:
             return None
-    names = _STATUS_LABELS.get(entity_type) if field == "status" else _VALUE_LABELS.get(field)
+    names = _STATUS_LABELS.get(entry.entity_type) if field == "status" else _VALUE_LABELS.get(field)
     label = names.get(code) if names else None
     return _(label) if label else None
 

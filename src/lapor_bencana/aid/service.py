@@ -79,7 +79,7 @@ async def _check_unit(item: Item, errors: dict[str, str]) -> None:
         row = await table.select(table.unit).where(table.item_code == item.code).first().run()
         if row and row["unit"] != item.unit:
             errors["unit"] = _(
-                "%(item)s sudah pernah dicatat dalam %(unit)s; pakai satuan yang sama.", item=item.label, unit=_(UNIT_LABELS[Unit(row["unit"])])
+                "%(item)s sudah pernah dicatat dalam %(unit)s; pakai satuan yang sama.", item=item.name, unit=_(UNIT_LABELS[Unit(row["unit"])])
             )
             return
 
@@ -208,7 +208,7 @@ async def _check_stock(warehouse: Mapping[str, Any], item: Item, quantity: Decim
     if quantity > balance:
         errors["quantity"] = _(
             "Stok %(item)s di %(warehouse)s tinggal %(balance)s, tidak cukup untuk %(wanted)s.",
-            item=item.label,
+            item=item.name,
             warehouse=warehouse["name"],
             balance=quantity_text(item.unit, balance),
             wanted=quantity_text(item.unit, quantity),

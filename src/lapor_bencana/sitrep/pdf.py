@@ -15,7 +15,7 @@ from fpdf.fonts import FontFace
 from lapor_bencana import i18n, labels
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.aid.deployments import RESPONSE_LABELS
-from lapor_bencana.needs.words import number
+from lapor_bencana.aid.items import item_name
 from lapor_bencana.sitrep.aid import AidTotal
 from lapor_bencana.sitrep.report import Figure, IncidentSection, SituationReport
 
@@ -93,8 +93,8 @@ def _section(pdf: FPDF, section: IncidentSection, report: SituationReport, when)
         needs = section.needs
         _text(pdf, _("Untuk %(days)s hari, standar versi %(version)s.", days=needs.inputs.days, version=needs.standards_version))
         rows = [
-            (row.label, f"{number(row.needed)} {row.unit_label}", f"{number(row.delivered)} {row.unit_label}",
-             f"{number(row.missing)} {row.unit_label}" if row.missing > 0 else _("cukup"))
+            (row.label, row.amount(row.needed), row.amount(row.delivered),
+             row.amount(row.missing) if row.missing > 0 else _("cukup"))
             for row in section.goods
         ]
         _table(pdf, [(_("Barang"), _("Kebutuhan"), _("Tersalur"), _("Masih kurang")), *rows], (56, 40, 40, 38))
@@ -110,7 +110,7 @@ def _section(pdf: FPDF, section: IncidentSection, report: SituationReport, when)
     _heading(pdf, _("Bantuan tersalur"))
     if section.aid_totals:
         _aid_totals(pdf, section.aid_totals)
-        rows = [(row.date_text, row.item_name, row.text, row.destination) for row in section.aid]
+        rows = [(row.date_text, item_name(row.item_code, row.item_name), row.text, row.destination) for row in section.aid]
         _table(pdf, [(_("Tanggal"), _("Barang"), _("Jumlah"), _("Tujuan")), *rows], (28, 56, 40, 50))
     else:
         _text(pdf, _("Belum ada bantuan yang tercatat."))
@@ -135,7 +135,7 @@ def _figures(pdf: FPDF, figures: Sequence[Figure]) -> None:
 
 
 def _aid_totals(pdf: FPDF, totals: Sequence[AidTotal]) -> None:
-    _table(pdf, [(_("Barang"), _("Jumlah")), *((row.item_name, row.text) for row in totals)], (110, 64))
+    _table(pdf, [(_("Barang"), _("Jumlah")), *((item_name(row.item_code, row.item_name), row.text) for row in totals)], (110, 64))
 
 
 def _heading(pdf: FPDF, text: str, size: int = 11) -> None:

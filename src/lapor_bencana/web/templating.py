@@ -14,6 +14,7 @@ from litestar.template.config import TemplateConfig
 
 from lapor_bencana import history, i18n, labels
 from lapor_bencana.accounts.service import ROLE_LABELS
+from lapor_bencana.aid.items import item_name, quantity_text
 from lapor_bencana.web import access
 from lapor_bencana.hazards import HAZARDS, HAZARDS_BY_CODE
 from lapor_bencana.overview.mapdata import marker_of
@@ -59,6 +60,8 @@ def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
             map_marker=marker_of,
             describe_event=lambda entry: history.describe(entry, format_time=format_time),
             raw_record=history.raw_record,
+            item_name=item_name,
+            quantity_text=quantity_text,
         )
         env.filters["datetime"] = format_datetime
 
