@@ -14,6 +14,7 @@ from fpdf.fonts import FontFace
 
 from lapor_bencana import i18n, labels
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.i18n import ngettext
 from lapor_bencana.aid.deployments import RESPONSE_LABELS
 from lapor_bencana.aid.items import item_name
 from lapor_bencana.sitrep.aid import AidTotal
@@ -54,7 +55,7 @@ def render(report: SituationReport) -> bytes:
     pdf.multi_cell(0, 5, _("Dibuat %(when)s", when=when(report.generated_at)), new_x="LMARGIN", new_y="NEXT")
     if report.is_regency:
         _heading(pdf, _("Ringkasan kabupaten"), 13)
-        _text(pdf, _("%(n)s kejadian aktif, %(people)s relawan bertugas.", n=len(report.sections), people=report.personnel_count))
+        _text(pdf, report.headline)
         _figures(pdf, report.totals or [])
         if report.aid_totals:
             _heading(pdf, _("Bantuan tersalur"))
@@ -91,7 +92,7 @@ def _section(pdf: FPDF, section: IncidentSection, report: SituationReport, when)
     _heading(pdf, _("Kebutuhan"))
     if section.needs:
         needs = section.needs
-        _text(pdf, _("Untuk %(days)s hari, standar versi %(version)s.", days=needs.inputs.days, version=needs.standards_version))
+        _text(pdf, ngettext("Untuk %(num)s hari, standar versi %(version)s.", "Untuk %(num)s hari, standar versi %(version)s.", needs.inputs.days, version=needs.standards_version))
         rows = [
             (row.label, row.amount(row.needed), row.amount(row.delivered),
              row.amount(row.missing) if row.missing > 0 else _("cukup"))

@@ -16,7 +16,7 @@ from babel.dates import format_date
 
 from lapor_bencana import audit, i18n, labels
 from lapor_bencana.hazards import get_hazard
-from lapor_bencana.i18n import N_
+from lapor_bencana.i18n import N_, ngettext
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.impact import FIGURES_BY_NAME, FigureField, View, figures_in
 from lapor_bencana.aid.panel import fulfilment_rows
@@ -118,6 +118,15 @@ class SituationReport:
     def personnel_count(self) -> int:
         return sum(len(section.personnel) for section in self.sections)
 
+    @property
+    def headline(self) -> str:
+        """"2 kejadian aktif, 1 relawan bertugas": each count with the form its number takes."""
+        return _(
+            "%(incidents)s aktif, %(volunteers)s bertugas.",
+            incidents=ngettext("%(num)s kejadian", "%(num)s kejadian", len(self.sections)),
+            volunteers=ngettext("%(num)s relawan", "%(num)s relawan", self.personnel_count),
+        )
+
 
 def day_text(day: date) -> str:
     return format_date(day, "d MMMM yyyy", locale=i18n.current_locale.get())
@@ -186,7 +195,7 @@ async def _section(incident: Incident, day: date, zone: ZoneInfo) -> IncidentSec
         needs=needs,
         needs_problem=needs_problem,
         chronology=await chronology(incident, until),
-        actions=await _actions(incident.id, until, personnel) + [_("%(n)s penyaluran bantuan dicatat", n=len(deliveries))],
+        actions=await _actions(incident.id, until, personnel) + [ngettext("%(num)s penyaluran bantuan dicatat", "%(num)s penyaluran bantuan dicatat", len(deliveries))],
         personnel=personnel,
         goods=goods,
         personnel_needs=[(line.label, words.amount(line.unit, line.quantity)) for line in needs.personnel] if needs else [],
@@ -254,10 +263,15 @@ async def _actions(incident_id: int, until: datetime, personnel: list[dict]) -> 
     calls = await CallForHelp.count().where((CallForHelp.incident == incident_id) & (CallForHelp.created_at < until)).run()
     arrived = [row for row in personnel if row["arrived_at"] is not None]
     return [
-        _("%(n)s laporan masuk dan ditangani", n=reports),
-        _("%(n)s kaji cepat dilakukan", n=assessments),
-        _("%(n)s panggilan relawan dikirim", n=calls),
-        _("%(n)s relawan bersedia atau bertugas, %(arrived)s tiba di lokasi", n=len(personnel), arrived=len(arrived)),
+        ngettext("%(num)s laporan masuk dan ditangani", "%(num)s laporan masuk dan ditangani", reports),
+        ngettext("%(num)s kaji cepat dilakukan", "%(num)s kaji cepat dilakukan", assessments),
+        ngettext("%(num)s panggilan relawan dikirim", "%(num)s panggilan relawan dikirim", calls),
+        ngettext(
+            "%(num)s relawan bersedia atau bertugas, %(arrived)s tiba di lokasi",
+            "%(num)s relawan bersedia atau bertugas, %(arrived)s tiba di lokasi",
+            len(personnel),
+            arrived=len(arrived),
+        ),
     ]
 
 

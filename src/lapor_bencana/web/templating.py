@@ -45,7 +45,8 @@ def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
     def configure(engine: JinjaTemplateEngine) -> None:
         env: Environment = engine.engine
         env.add_extension("jinja2.ext.i18n")
-        env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+        # Newstyle: Jinja fills in the variables (``num`` and any other) after translating.
+        env.install_gettext_callables(i18n.gettext, i18n.plural_form, newstyle=True)  # type: ignore[attr-defined]
         env.globals.update(
             static_url=static_url,
             hazards=HAZARDS,
