@@ -47,7 +47,7 @@ async def test_each_event_reads_as_a_sentence_with_labelled_changes(app, monkeyp
     # Event 1 is the creation of Siti's account; the incident's are 2, 3 and 4.
     assert html.index('data-audit-seq="4"') < html.index('data-audit-seq="3"') < html.index('data-audit-seq="2"')
     shown = visible(html)
-    assert "siti mengubah status kejadian" in shown
+    assert "siti mengubah status kejadian menjadi Sedang ditangani" in shown
     assert "<dt>Status</dt>" in shown
     assert "Terverifikasi" in shown and "menjadi</span> Sedang ditangani" in shown
     assert "siti memverifikasi laporan dan membuat kejadian" in shown
@@ -85,7 +85,7 @@ async def test_the_fragment_follows_the_language_of_the_page(app, monkeypatch):
         i18n.current_locale.reset(token)
     shown = visible(html)
     assert 'aria-label="Change history"' in shown
-    assert "siti changed the incident status" in shown
+    assert "siti changed the incident status to Being handled" in shown
     assert "to</span> Being handled" in shown
     assert "<dt>Houses flooded</dt>" in shown and "<dd>1,250</dd>" in shown and "<dd>yes</dd>" in shown
     assert "mengubah" not in shown

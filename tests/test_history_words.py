@@ -83,9 +83,11 @@ def test_stored_codes_show_as_the_labels_of_their_field():
     assert changes["Catatan"] == (None, "Cuma genangan")
 
 
-def test_an_incident_status_uses_the_incident_labels():
+def test_an_incident_status_uses_the_incident_labels_in_the_sentence_too():
     event = entry("incident.status", before={"status": "terverifikasi"}, after={"status": "ditangani"})
-    (change,) = describe(event).changes
+    described = describe(event)
+    assert described.sentence == "sistem mengubah status kejadian menjadi Sedang ditangani"
+    (change,) = described.changes
     assert (change.label, change.before, change.after) == ("Status", "Terverifikasi", "Sedang ditangani")
 
 

@@ -32,7 +32,7 @@ from lapor_bencana.volunteers.skills import SKILLS
 # What each recorded action did, with the actor's name in front ("Sari mengubah status kejadian").
 ACTION_SENTENCES = {
     "incident.create": N_("%(actor)s memverifikasi laporan dan membuat kejadian"),
-    "incident.status": N_("%(actor)s mengubah status kejadian"),
+    "incident.status": N_("%(actor)s mengubah status kejadian menjadi %(status)s"),
     "incident.update": N_("%(actor)s mengubah pengaturan kejadian"),
     "report.verify": N_("%(actor)s memverifikasi laporan"),
     "report.merge": N_("%(actor)s menggabungkan laporan ke kejadian"),
@@ -172,16 +172,19 @@ class Described:
     removed: bool
 
 
+def sentence(entry: audit.HistoryEntry) -> str:
+    """What happened, in one sentence of the current language ("Sari mengubah status kejadian
+    menjadi Sedang ditangani"); the chronology of a situation report uses it alone."""
+    template = ACTION_SENTENCES.get(entry.action)
+    if template is None:
+        entity = ENTITY_NAMES.get(entry.entity_type)
+        return _("%(actor)s mengubah data %(entity)s", actor=entry.actor.name, entity=_(entity) if entity else _("lain"))
+    status = str((entry.after or {}).get("status", ""))
+    return _(template, actor=entry.actor.name, status=_named(entry, "status", status) or status)
+
+
 def describe(entry: audit.HistoryEntry, format_time: TimeFormatter) -> Described:
     """The event as a sentence and the changed fields with their labels, in the current language."""
-    template = ACTION_SENTENCES.get(entry.action)
-    if template is not None:
-        sentence = _(template, actor=entry.actor.name)
-    else:
-        entity = ENTITY_NAMES.get(entry.entity_type)
-        sentence = _(
-            "%(actor)s mengubah data %(entity)s", actor=entry.actor.name, entity=_(entity) if entity else _("lain")
-        )
     changes = tuple(
         FieldChange(
             field_label(change.field),
@@ -190,7 +193,7 @@ def describe(entry: audit.HistoryEntry, format_time: TimeFormatter) -> Described
         )
         for change in entry.changes
     )
-    return Described(sentence, changes, created=entry.before is None, removed=entry.after is None)
+    return Described(sentence(entry), changes, created=entry.before is None, removed=entry.after is None)
 
 
 def field_label(name: str) -> str:

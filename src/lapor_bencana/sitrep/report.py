@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from lapor_bencana import audit, i18n, labels
+from lapor_bencana import audit, history, i18n, labels
 from lapor_bencana.hazards import get_hazard
-from lapor_bencana.i18n import N_, ngettext
+from lapor_bencana.i18n import ngettext
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.impact import FIGURES_BY_NAME, FigureField, View, figures_in
 from lapor_bencana.aid.panel import fulfilment_rows
@@ -33,16 +33,6 @@ from lapor_bencana.sitrep import figures as incident_figures
 from lapor_bencana.timeutil import now
 from lapor_bencana.volunteers.tables import CallForHelp
 
-# Chronology lines for the audit actions recorded on an incident; others show their action code.
-ACTION_LABELS = {
-    "incident.create": N_("Laporan diverifikasi, kejadian dibuat"),
-    "report.merge": N_("Laporan lain digabung ke kejadian ini"),
-    "incident.status": N_("Status kejadian diubah"),
-    "incident.update": N_("Pengaturan kejadian diubah"),
-    "call.create": N_("Panggilan relawan dikirim"),
-    "call.answer": N_("Relawan menjawab panggilan"),
-    "aid.deliver": N_("Bantuan disalurkan"),
-}
 # Assessments come into the chronology from their own timestamps (with who recorded them).
 ASSESSMENT_ACTIONS = {"assessment.create", "assessment.verify"}
 
@@ -237,17 +227,8 @@ async def chronology(incident: Incident, until: datetime) -> list[Event]:
             events.append(Event(row["verified_at"], _("Kaji cepat diverifikasi")))
     for entry in await audit.history("incident", incident.id):
         if entry.occurred_at < until and entry.action not in ASSESSMENT_ACTIONS:
-            events.append(Event(entry.occurred_at, _audit_text(entry)))
+            events.append(Event(entry.occurred_at, history.sentence(entry)))
     return sorted(events, key=lambda event: event.at)
-
-
-def _audit_text(entry: audit.HistoryEntry) -> str:
-    label = ACTION_LABELS.get(entry.action)
-    text = _(label) if label else entry.action
-    status = (entry.after or {}).get("status")
-    if entry.action == "incident.status" and status in labels.INCIDENT_STATUS:
-        text = _("Status kejadian menjadi %(status)s", status=_(labels.INCIDENT_STATUS[status]))
-    return f"{text} ({entry.actor.name})"
 
 
 def _format_code(code: str) -> str:
