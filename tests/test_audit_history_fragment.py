@@ -8,7 +8,7 @@ from lapor_bencana.accounts.service import create_user
 from lapor_bencana.accounts.tables import Role
 
 FRAGMENT = "fragments/audit_history.html"
-RAW_RECORDS = re.compile(r"<details>.*?</details>", re.DOTALL)
+RAW_RECORDS = re.compile(r"<details class=\"audit-raw\">.*?</details>", re.DOTALL)
 
 
 async def render(app, entity_type: str, entity_id) -> str:
