@@ -11,9 +11,9 @@ from litestar.response import Template
 
 from lapor_bencana.guide.qr import qr_svg
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.not_found import NotFoundPage
 from lapor_bencana.regions import service as regions
 from lapor_bencana.regions.tables import Region, RegionLevel
-from lapor_bencana.web.errors import NotFoundPage
 
 PUBLIC = {"access": "public"}
 

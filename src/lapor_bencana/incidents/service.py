@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
-from lapor_bencana.web.errors import NotFoundPage
+from lapor_bencana.not_found import NotFoundPage
 
 
 async def incident_or_404(code: str) -> Incident:

@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from lapor_bencana import live
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.not_found import NotFoundPage
 from lapor_bencana.reports import codes, intake, service
 from lapor_bencana.reports.attribution import reporter_of
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS, PhotoRejected
@@ -25,7 +26,6 @@ from lapor_bencana.reports.schema import (
 )
 from lapor_bencana.reports.tables import ReportSource
 from lapor_bencana.web.access import has_csrf_header
-from lapor_bencana.web.errors import NotFoundPage
 
 MAX_JSON_BODY = 64 * 1024
 

@@ -15,13 +15,13 @@ from lapor_bencana.regions import service as regions
 from lapor_bencana import live
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.not_found import NotFoundPage
 from lapor_bencana.reports import codes, intake, service, status
 from lapor_bencana.reports.attribution import reporter_of
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS
 from lapor_bencana.reports.tables import ReportSource
 from lapor_bencana.reports.validation import validate
 from lapor_bencana.timeutil import now
-from lapor_bencana.web.errors import NotFoundPage
 
 # Five photos of at most 10 MB each, plus the fields.
 FORM_MAX_BODY = MAX_PHOTOS * MAX_BYTES + 1024 * 1024

@@ -7,29 +7,19 @@ import sqlite3
 import asyncpg
 import structlog
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, ValidationException
 from litestar.response import Template
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVICE_UNAVAILABLE
 
 from lapor_bencana import database
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.not_found import NotFoundPage
 
 log = structlog.get_logger(__name__)
 
 # Long enough for a restarting database or a held lock to clear; short enough that a phone's
 # outbox tries again while the reporter is still there.
 DATABASE_RETRY_AFTER_S = 5
-
-
-class NotFoundPage(NotFoundException):
-    """A 404 for a code that names nothing (a tracking code, an incident, a place): it says what
-    was not found, and its page offers the way on (the lookup form) instead of a dead end."""
-
-    def __init__(self, message: str, template: str = "pages/error.html", **context) -> None:
-        super().__init__(detail=message)
-        self.message = message
-        self.template = template
-        self.context = context
 
 
 def _message_for(status_code: int) -> str:
