@@ -103,10 +103,18 @@ def test_times_in_values_are_formatted_like_the_page_and_lists_are_words():
     assert changes["Keahlian"] == "Evakuasi, Dapur umum"
 
 
+def test_a_field_of_the_needs_standards_names_its_rule_and_field():
+    event = entry(
+        "standards.save", "needs_standards",
+        before={"beras.quantity": "0.4", "paket_baru.every_days": 0}, after={"beras.quantity": "0.5", "paket_baru.every_days": 7},
+    )
+    labels = [change.label for change in describe(event).changes]
+    assert labels == ["Beras: Jumlah", "Paket baru: Diulang tiap berapa hari"]
+
+
 def test_an_unknown_field_still_reads_as_words():
-    event = entry("standards.save", "needs_standards", before={"air_bersih.quantity": "15"}, after={"air_bersih.quantity": "20"})
-    (change,) = describe(event).changes
-    assert change.label == "Air bersih quantity"
+    (change,) = describe(entry("report.update", "report", before={"public_note": "a"}, after={"public_note": "b"})).changes
+    assert change.label == "Public note"
 
 
 def test_sentences_follow_the_language():

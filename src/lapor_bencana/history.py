@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -25,6 +26,8 @@ from lapor_bencana.i18n import N_, current_locale
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.impact import FIGURES
 from lapor_bencana.incidents.triage import REJECTION_LABELS
+from lapor_bencana.needs.rules import FIELD_LABELS as RULE_FIELD_LABELS
+from lapor_bencana.needs.rules import bundled_standards
 from lapor_bencana.needs.words import UNIT_LABELS
 from lapor_bencana.volunteers.calls import RESPONSE_LABELS
 from lapor_bencana.volunteers.skills import SKILLS
@@ -200,10 +203,25 @@ def field_label(name: str) -> str:
     label = FIELD_LABELS.get(name)
     if label is not None:
         return _(label)
-    # A field this list does not know yet (say "air_bersih.quantity" of the needs standards) still
-    # reads as words rather than as a code.
-    words = name.replace(".", " ").replace("_", " ").strip()
+    rule, _dot, key = name.partition(".")
+    if key in RULE_FIELD_LABELS:
+        # A field of one rule of the needs standards ("beras.quantity"): the rule, then the field.
+        return _("%(rule)s: %(field)s", rule=_humane(rule, _rule_labels()), field=_(RULE_FIELD_LABELS[key]))
+    return _humane(name, {})
+
+
+def _humane(code: str, labels: Mapping[str, str]) -> str:
+    # A code this module has no label for still reads as words rather than as a code.
+    if code in labels:
+        return _(labels[code])
+    words = code.replace(".", " ").replace("_", " ").strip()
     return words[:1].upper() + words[1:]
+
+
+@cache
+def _rule_labels() -> dict[str, str]:
+    # The bundled standards name every rule an administrator starts from; a rule added later keeps its code.
+    return {rule.code: rule.label for rule in bundled_standards().rules}
 
 
 def raw_record(entry: audit.HistoryEntry) -> str:
