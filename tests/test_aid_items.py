@@ -78,7 +78,8 @@ def test_still_missing_is_need_less_delivered_never_below_zero_and_exact():
     assert (water.needed, water.delivered, water.missing) == (4500, Decimal("1000.3"), Decimal("3499.7"))
     assert (rice.needed, rice.missing, rice.surplus) == (120, 0, 30)
     assert (latrines.needed, latrines.delivered, latrines.missing) == (2, 0, 2)
-    assert (genset.label, genset.unit_label, genset.needed, genset.missing) == ("Genset", "unit", 0, 0)
+    assert (genset.label, genset.unit, genset.needed, genset.missing) == ("Genset", "unit", 0, 0)
+    assert (genset.amount(genset.delivered), genset.amount(Decimal(2))) == ("1 unit", "2 unit")
     assert "petugas_evakuasi" not in rows
     assert "paket_bayi" not in rows  # no infant counted, none delivered
 

@@ -312,7 +312,7 @@ def test_each_line_explains_its_rule_working_and_source_in_indonesian():
     assert water.label == "Air minum dan keperluan rumah tangga"
     assert water.rule == "15 liter per pengungsi per hari"
     assert water.working == "15 liter × 100 pengungsi × 3 hari = 4.500 liter"
-    assert water.unit_label == "liter"
+    assert water.amount == "4.500 liter"
     assert water.source.startswith("Sphere (2018), standar pasokan air 2.1")
 
 

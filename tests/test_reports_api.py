@@ -126,7 +126,7 @@ async def test_a_status_lookup_accepts_the_code_as_people_type_it(client):
 async def test_an_unknown_code_is_a_404_in_indonesian(client):
     response = await client.get("/api/v1/reports/ZZZZZZZZ")
     assert response.status_code == 404
-    assert response.json()["detail"] == "Halaman tidak ditemukan."
+    assert response.json()["detail"] == "Kode laporan tidak ditemukan."
 
 
 BAD_BODIES = [

@@ -69,7 +69,7 @@ async def test_incident_report_html_and_pdf_agree_with_the_records(staff):
     assert "Petugas dapur umum 10 orang" in text and "1 penyaluran bantuan dicatat" not in text
     assert "2 penyaluran bantuan dicatat" in text
     assert VOLUNTEER_NAME in text and "tiba di lokasi" in text
-    assert "Laporan diverifikasi, kejadian dibuat" in text
+    assert "sari memverifikasi laporan dan membuat kejadian" in text
 
 
 async def test_an_earlier_day_shows_the_situation_as_it_was_then(staff):

@@ -44,9 +44,14 @@ def gettext(message: str, **variables) -> str:
     return text % variables if variables else text
 
 
+def plural_form(singular: str, plural: str, n: int) -> str:
+    """The translated form for ``n``, its variables not yet filled in (Jinja's newstyle gettext
+    fills them in itself, with every variable the template passes)."""
+    return translations(current_locale.get()).ngettext(singular, plural, n)
+
+
 def ngettext(singular: str, plural: str, n: int, **variables) -> str:
-    text = translations(current_locale.get()).ngettext(singular, plural, n)
-    return text % {"num": n, **variables}
+    return plural_form(singular, plural, n) % {"num": n, **variables}
 
 
 @contextmanager

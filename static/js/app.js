@@ -23,7 +23,10 @@
     each("[data-pending]", function (box) {
       box.hidden = count === 0;
       var text = box.querySelector("[data-pending-text]");
-      if (text) text.textContent = box.dataset.text.replace("{n}", count);
+      // The server wrote both forms of the sentence ("1 report", "2 reports"); Indonesian and English
+      // need no other plural rule.
+      var sentence = count === 1 ? box.dataset.textOne : box.dataset.textOther;
+      if (text) text.textContent = sentence.replace("{n}", count);
     });
   }
 

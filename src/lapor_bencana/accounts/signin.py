@@ -13,6 +13,7 @@ from lapor_bencana.accounts.passwords import needs_rehash, verify_nothing, verif
 from lapor_bencana.accounts.service import find_by_identifier, rehash_password, sign_in_name
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.i18n import ngettext
 
 
 @dataclass(frozen=True)
@@ -27,7 +28,9 @@ def wrong_credentials() -> str:
 
 def too_many_attempts(wait: timedelta) -> str:
     minutes = max(1, math.ceil(wait.total_seconds() / 60))
-    return _("Terlalu banyak percobaan. Coba lagi dalam %(n)s menit.", n=minutes)
+    return ngettext(
+        "Terlalu banyak percobaan. Coba lagi dalam %(num)s menit.", "Terlalu banyak percobaan. Coba lagi dalam %(num)s menit.", minutes
+    )
 
 
 async def authenticate(identifier: str, password: str, *, client_address: str, now: datetime) -> SignIn:

@@ -37,8 +37,12 @@ class AidError(ValueError):
 @dataclass(frozen=True, slots=True)
 class Item:
     code: str
-    label: str
+    label: str  # as stored with a record: Indonesian for the standards' goods, as typed for others
     unit: Unit
+
+    @property
+    def name(self) -> str:
+        return item_name(self.code, self.label)
 
     @property
     def unit_label(self) -> str:
@@ -47,7 +51,15 @@ class Item:
 
 def catalogue(standards: Standards) -> list[Item]:
     """The goods of the standards, in their order (personnel are called, not delivered)."""
-    return [Item(rule.code, _(rule.label), rule.unit) for rule in standards.rules if rule.kind is Kind.BARANG]
+    return [Item(rule.code, rule.label, rule.unit) for rule in standards.rules if rule.kind is Kind.BARANG]
+
+
+def item_name(code: str, stored_name: str) -> str:
+    """The name of a delivered or stocked item in the reader's language: the one path for every
+    view of needs, deliveries and stock, so that a report never says "Rice" in one table and
+    "Beras" in the next. Records keep the Indonesian name of the standards' goods (the catalogue's
+    language); an item outside the standards keeps the name its recorder typed."""
+    return stored_name if code.startswith(OTHER_PREFIX) else _(stored_name)
 
 
 def other_code(name: str) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 from babel.dates import format_date
 
 from lapor_bencana.aid import deployments, service
-from lapor_bencana.aid.items import OTHER, catalogue
+from lapor_bencana.aid.items import OTHER, catalogue, item_name
 from lapor_bencana.aid.tables import DestinationKind, SourceKind
 from lapor_bencana.i18n import N_, current_locale
 from lapor_bencana.i18n import gettext as _
@@ -19,7 +19,7 @@ from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.needs.calculator import Fulfilment, NeedsResult, compare_delivered
 from lapor_bencana.needs.rules import Unit
 from lapor_bencana.needs.service import current_standards
-from lapor_bencana.needs.words import UNIT_LABELS, number
+from lapor_bencana.needs.words import UNIT_LABELS
 from lapor_bencana.regions import service as regions
 from lapor_bencana.timeutil import now, zone_for_region
 
@@ -44,7 +44,7 @@ def fulfilment_rows(
     needs: NeedsResult | None, totals: Mapping[str, Decimal], deliveries: list[dict[str, Any]]
 ) -> list[Fulfilment]:
     """Goods only (personnel are counted from the volunteers' answers, not delivered)."""
-    names = {row["item_code"]: (row["item_name"], _(UNIT_LABELS[Unit(row["unit"])])) for row in reversed(deliveries)}
+    names = {row["item_code"]: (item_name(row["item_code"], row["item_name"]), Unit(row["unit"])) for row in reversed(deliveries)}
     if needs is None:
         return [
             Fulfilment(code, *names[code], needed=Decimal(0), delivered=amount, missing=Decimal(0), surplus=amount)
@@ -85,8 +85,6 @@ async def aid_context(incident: Incident, needs: NeedsResult | None) -> dict[str
         "aid_source_labels": SOURCE_LABELS,
         "aid_destination_labels": DESTINATION_LABELS,
         "aid_today": local_today(incident.village).isoformat(),
-        "aid_number": number,
         "aid_date": date_text,
-        "aid_unit_labels": UNIT_LABELS,
         "aid_response_labels": deployments.RESPONSE_LABELS,
     }

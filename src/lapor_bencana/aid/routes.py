@@ -103,7 +103,6 @@ async def _warehouse_context(request: Request, **extra: Any) -> dict[str, Any]:
         "movements": await service.movements(limit=50),
         "items": await _items(),
         "units": [(unit.value, _(UNIT_LABELS[unit])) for unit in Unit if unit not in (Unit.ORANG, Unit.TIM)],
-        "unit_labels": UNIT_LABELS,
         "districts": await regions.districts(regency),
         "today": local_today(regency).isoformat(),
         "number": number,

@@ -79,7 +79,7 @@ async def _check_unit(item: Item, errors: dict[str, str]) -> None:
         row = await table.select(table.unit).where(table.item_code == item.code).first().run()
         if row and row["unit"] != item.unit:
             errors["unit"] = _(
-                "%(item)s sudah pernah dicatat dalam %(unit)s; pakai satuan yang sama.", item=item.label, unit=_(UNIT_LABELS[Unit(row["unit"])])
+                "%(item)s sudah pernah dicatat dalam %(unit)s; pakai satuan yang sama.", item=item.name, unit=_(UNIT_LABELS[Unit(row["unit"])])
             )
             return
 
@@ -208,7 +208,7 @@ async def _check_stock(warehouse: Mapping[str, Any], item: Item, quantity: Decim
     if quantity > balance:
         errors["quantity"] = _(
             "Stok %(item)s di %(warehouse)s tinggal %(balance)s, tidak cukup untuk %(wanted)s.",
-            item=item.label,
+            item=item.name,
             warehouse=warehouse["name"],
             balance=quantity_text(item.unit, balance),
             wanted=quantity_text(item.unit, quantity),
@@ -241,7 +241,7 @@ async def record_stock_movement(
         }
         row = (await StockMovement.insert(StockMovement(**values)).returning(StockMovement.id).run())[0]
         await audit.record(
-            action=f"stock.{'in' if direction == Direction.IN else 'out'}", entity_type="stock_movement",
+            action="stock.in" if direction == Direction.IN else "stock.out", entity_type="stock_movement",
             entity_id=row["id"], actor=ctx.actor, after=values, client_address=ctx.client_address,
         )
     return row["id"]

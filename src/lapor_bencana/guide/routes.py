@@ -6,12 +6,12 @@ Both are public: a village head or a Tagana volunteer can print a poster for the
 from __future__ import annotations
 
 from litestar import Request, get
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
 from lapor_bencana.guide.qr import qr_svg
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.not_found import NotFoundPage
 from lapor_bencana.regions import service as regions
 from lapor_bencana.regions.tables import Region, RegionLevel
 
@@ -48,7 +48,9 @@ async def poster(request: Request, code: FromPath[str]) -> Template:
     regency = request.app.state.settings.regency_code
     place = await Region.select(Region.code, Region.name, Region.level, Region.parent_code).where(Region.code == code).first().run()
     if place is None or not code.startswith(regency + ".") or place["level"] not in (RegionLevel.DISTRICT, RegionLevel.VILLAGE):
-        raise NotFoundException()
+        raise NotFoundPage(
+            _("Wilayah poster ini tidak ditemukan di kabupaten ini."), next_url="/poster", next_label=_("Pilih poster lain")
+        )
     district_name = None
     if place["level"] == RegionLevel.VILLAGE:
         district_name = (await regions.names({place["parent_code"]})).get(place["parent_code"])

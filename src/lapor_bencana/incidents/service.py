@@ -1,15 +1,15 @@
 from __future__ import annotations
 
-from litestar.exceptions import NotFoundException
-
+from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
+from lapor_bencana.not_found import NotFoundPage
 
 
 async def incident_or_404(code: str) -> Incident:
     """The incident a route's path names; an unknown code is the route's 404."""
     incident = await Incident.objects().where(Incident.code == code).first().run()
     if incident is None:
-        raise NotFoundException()
+        raise NotFoundPage(_("Kejadian dengan kode ini tidak ditemukan."))
     return incident
 
 

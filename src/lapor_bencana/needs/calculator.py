@@ -101,10 +101,14 @@ class NeedLine:
     kind: Kind
     quantity: Decimal
     unit: Unit
-    unit_label: str
     rule: str
     working: str
     source: str
+
+    @property
+    def amount(self) -> str:
+        """The quantity with its unit, singular or plural as the language needs ("1 unit", "2 units")."""
+        return words.amount(self.unit, self.quantity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,7 +186,6 @@ def _need_line(rule: Rule, inputs: NeedsInputs) -> NeedLine:
         kind=rule.kind,
         quantity=sum_.quantity,
         unit=rule.unit,
-        unit_label=_(words.UNIT_LABELS[rule.unit]),
         rule=words.describe(rule),
         working=_working(rule, inputs.days, sum_),
         source=rule.source,
@@ -204,31 +207,35 @@ class Fulfilment:
 
     code: str
     label: str
-    unit_label: str
+    unit: Unit | None  # None for an item known only by its code
     needed: Decimal
     delivered: Decimal
     missing: Decimal
     surplus: Decimal
 
+    def amount(self, quantity: Decimal) -> str:
+        """One of its quantities with the unit, in the form the number takes ("1 unit", "2 units")."""
+        return words.amount(self.unit, quantity) if self.unit else words.number(quantity)
+
 
 def compare_delivered(
     result: NeedsResult,
     delivered: Mapping[str, Decimal | int],
-    names: Mapping[str, tuple[str, str]] | None = None,
+    names: Mapping[str, tuple[str, Unit]] | None = None,
 ) -> tuple[Fulfilment, ...]:
     """Need, delivered and still missing per item; items delivered but not in the standards (say
     a generator, or an item an admin has since removed) follow with a need of zero, named by
-    ``names`` (code → label and unit label) or else by their code."""
+    ``names`` (code → label and unit) or else by their code."""
     amounts = {code: _delivered_amount(code, value) for code, value in delivered.items()}
     lines = (*result.lines, *result.personnel)
     known = {line.code for line in lines}
     rows = [
-        _fulfilment(line.code, line.label, line.unit_label, line.quantity, amounts.get(line.code, Decimal(0)))
+        _fulfilment(line.code, line.label, line.unit, line.quantity, amounts.get(line.code, Decimal(0)))
         for line in lines
     ]
     names = names or {}
     rows += [
-        _fulfilment(code, *names.get(code, (code, "")), Decimal(0), amount)
+        _fulfilment(code, *names.get(code, (code, None)), Decimal(0), amount)
         for code, amount in amounts.items()
         if code not in known
     ]
@@ -242,11 +249,11 @@ def _delivered_amount(code: str, value: Decimal | int) -> Decimal:
     return amount
 
 
-def _fulfilment(code: str, label: str, unit_label: str, needed: Decimal, delivered: Decimal) -> Fulfilment:
+def _fulfilment(code: str, label: str, unit: Unit | None, needed: Decimal, delivered: Decimal) -> Fulfilment:
     return Fulfilment(
         code=code,
         label=label,
-        unit_label=unit_label,
+        unit=unit,
         needed=needed,
         delivered=delivered,
         missing=max(needed - delivered, Decimal(0)),

@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from lapor_bencana import i18n
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.i18n import ngettext
 from lapor_bencana.overview import charts, stats
 from lapor_bencana.overview.mapdata import hazard_title
 from lapor_bencana.regions import boundaries
@@ -35,7 +36,11 @@ def _describe(bars: list[charts.Bar], what: str) -> str:
     if not total:
         return _("%(what)s: belum ada laporan.", what=what)
     top = max(bars, key=lambda bar: bar.value)
-    return _("%(what)s: %(total)s laporan; terbanyak %(label)s (%(count)s).", what=what, total=total, label=top.label, count=top.value)
+    return ngettext(
+        "%(what)s: %(num)s laporan; terbanyak %(label)s (%(count)s).",
+        "%(what)s: %(num)s laporan; terbanyak %(label)s (%(count)s).",
+        total, what=what, label=top.label, count=top.value,
+    )
 
 
 def day_bars(days: list[tuple]) -> list[charts.Bar]:

@@ -7,13 +7,13 @@ from typing import Any
 
 from litestar import Request, get, post
 from litestar.datastructures import UploadFile
-from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Response
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from lapor_bencana import live
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.not_found import NotFoundPage
 from lapor_bencana.reports import codes, intake, service
 from lapor_bencana.reports.attribution import CLIENT_NAME_HEADER, api_sender
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS, PhotoRejected
@@ -117,7 +117,7 @@ async def get_report(code: FromPath[str]) -> Response:
     normalised = codes.normalise(code)
     report = await service.find_by_code(normalised) if normalised else None
     if report is None:
-        raise NotFoundException()
+        raise NotFoundPage(_("Kode laporan tidak ditemukan."))
     return Response(public_json(await service.public_view(report)))
 
 
@@ -141,7 +141,7 @@ async def add_photo(request: Request, code: FromPath[str]) -> Response:
     report = await service.find_by_code(normalised) if normalised else None
     key = request.headers.get("idempotency-key")
     if report is None or not report.idempotency_key or key != report.idempotency_key:
-        raise NotFoundException()
+        raise NotFoundPage(_("Kode laporan tidak ditemukan."))
     form = await request.form()
     upload = form.get("photo")
     if not isinstance(upload, UploadFile):

@@ -16,6 +16,7 @@ from lapor_bencana.regions import service as regions
 from lapor_bencana import live
 from lapor_bencana.hazards import get_hazard
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.not_found import NotFoundPage
 from lapor_bencana.reports import codes, intake, service, status
 from lapor_bencana.reports.attribution import form_sender
 from lapor_bencana.reports.photos import MAX_BYTES, MAX_PHOTOS
@@ -102,7 +103,8 @@ async def _report_or_404(code: str):
     normalised = codes.normalise(code)
     report = await service.find_by_code(normalised) if normalised else None
     if report is None:
-        raise NotFoundException()
+        # The same form as /laporan, with the code as typed: a mistyped character is easy to fix there.
+        raise NotFoundPage(_("Kode laporan tidak ditemukan."), "pages/report_lookup.html", typed=code, invalid=False)
     return report
 
 

@@ -28,6 +28,7 @@ from openpyxl.cell import WriteOnlyCell
 from lapor_bencana import labels
 from lapor_bencana.accounts.service import ROLE_LABELS
 from lapor_bencana.aid.deployments import RESPONSE_LABELS
+from lapor_bencana.aid.items import item_name
 from lapor_bencana.aid.panel import DESTINATION_LABELS, SOURCE_LABELS
 from lapor_bencana.aid.tables import AidDelivery
 from lapor_bencana.hazards import get_hazard
@@ -186,6 +187,8 @@ async def _aid_rows(period: Period) -> list[dict]:
     rows = await query.order_by(AidDelivery.delivered_on).order_by(AidDelivery.id).run()
     for row in rows:
         row["quantity"] = Decimal(str(row["quantity"]))
+        # Words in the reader's language like every other label column; item_code stays the stable key.
+        row["item_name"] = item_name(row["item_code"], row["item_name"])
         row["unit"] = _(UNIT_LABELS[Unit(row["unit"])])
         row["source_kind"] = _(SOURCE_LABELS[row["source_kind"]])
         row["destination_kind"] = _(DESTINATION_LABELS[row["destination_kind"]])

@@ -14,8 +14,9 @@ from fpdf.fonts import FontFace
 
 from lapor_bencana import i18n, labels
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.i18n import ngettext
 from lapor_bencana.aid.deployments import RESPONSE_LABELS
-from lapor_bencana.needs.words import number
+from lapor_bencana.aid.items import item_name
 from lapor_bencana.sitrep.aid import AidTotal
 from lapor_bencana.sitrep.report import Figure, IncidentSection, SituationReport
 
@@ -54,7 +55,7 @@ def render(report: SituationReport) -> bytes:
     pdf.multi_cell(0, 5, _("Dibuat %(when)s", when=when(report.generated_at)), new_x="LMARGIN", new_y="NEXT")
     if report.is_regency:
         _heading(pdf, _("Ringkasan kabupaten"), 13)
-        _text(pdf, _("%(n)s kejadian aktif, %(people)s relawan bertugas.", n=len(report.sections), people=report.personnel_count))
+        _text(pdf, report.headline)
         _figures(pdf, report.totals or [])
         if report.aid_totals:
             _heading(pdf, _("Bantuan tersalur"))
@@ -91,10 +92,10 @@ def _section(pdf: FPDF, section: IncidentSection, report: SituationReport, when)
     _heading(pdf, _("Kebutuhan"))
     if section.needs:
         needs = section.needs
-        _text(pdf, _("Untuk %(days)s hari, standar versi %(version)s.", days=needs.inputs.days, version=needs.standards_version))
+        _text(pdf, ngettext("Untuk %(num)s hari, standar versi %(version)s.", "Untuk %(num)s hari, standar versi %(version)s.", needs.inputs.days, version=needs.standards_version))
         rows = [
-            (row.label, f"{number(row.needed)} {row.unit_label}", f"{number(row.delivered)} {row.unit_label}",
-             f"{number(row.missing)} {row.unit_label}" if row.missing > 0 else _("cukup"))
+            (row.label, row.amount(row.needed), row.amount(row.delivered),
+             row.amount(row.missing) if row.missing > 0 else _("cukup"))
             for row in section.goods
         ]
         _table(pdf, [(_("Barang"), _("Kebutuhan"), _("Tersalur"), _("Masih kurang")), *rows], (56, 40, 40, 38))
@@ -110,7 +111,7 @@ def _section(pdf: FPDF, section: IncidentSection, report: SituationReport, when)
     _heading(pdf, _("Bantuan tersalur"))
     if section.aid_totals:
         _aid_totals(pdf, section.aid_totals)
-        rows = [(row.date_text, row.item_name, row.text, row.destination) for row in section.aid]
+        rows = [(row.date_text, item_name(row.item_code, row.item_name), row.text, row.destination) for row in section.aid]
         _table(pdf, [(_("Tanggal"), _("Barang"), _("Jumlah"), _("Tujuan")), *rows], (28, 56, 40, 50))
     else:
         _text(pdf, _("Belum ada bantuan yang tercatat."))
@@ -135,7 +136,7 @@ def _figures(pdf: FPDF, figures: Sequence[Figure]) -> None:
 
 
 def _aid_totals(pdf: FPDF, totals: Sequence[AidTotal]) -> None:
-    _table(pdf, [(_("Barang"), _("Jumlah")), *((row.item_name, row.text) for row in totals)], (110, 64))
+    _table(pdf, [(_("Barang"), _("Jumlah")), *((item_name(row.item_code, row.item_name), row.text) for row in totals)], (110, 64))
 
 
 def _heading(pdf: FPDF, text: str, size: int = 11) -> None:

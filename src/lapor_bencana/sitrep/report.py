@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from lapor_bencana import audit, i18n, labels
+from lapor_bencana import audit, history, i18n, labels
 from lapor_bencana.hazards import get_hazard
-from lapor_bencana.i18n import N_
+from lapor_bencana.i18n import ngettext
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.impact import FIGURES_BY_NAME, FigureField, View, figures_in
 from lapor_bencana.aid.panel import fulfilment_rows
@@ -33,16 +33,6 @@ from lapor_bencana.sitrep import figures as incident_figures
 from lapor_bencana.timeutil import now
 from lapor_bencana.volunteers.tables import CallForHelp
 
-# Chronology lines for the audit actions recorded on an incident; others show their action code.
-ACTION_LABELS = {
-    "incident.create": N_("Laporan diverifikasi, kejadian dibuat"),
-    "report.merge": N_("Laporan lain digabung ke kejadian ini"),
-    "incident.status": N_("Status kejadian diubah"),
-    "incident.update": N_("Pengaturan kejadian diubah"),
-    "call.create": N_("Panggilan relawan dikirim"),
-    "call.answer": N_("Relawan menjawab panggilan"),
-    "aid.deliver": N_("Bantuan disalurkan"),
-}
 # Assessments come into the chronology from their own timestamps (with who recorded them).
 ASSESSMENT_ACTIONS = {"assessment.create", "assessment.verify"}
 
@@ -118,6 +108,15 @@ class SituationReport:
     def personnel_count(self) -> int:
         return sum(len(section.personnel) for section in self.sections)
 
+    @property
+    def headline(self) -> str:
+        """"2 kejadian aktif, 1 relawan bertugas": each count with the form its number takes."""
+        return _(
+            "%(incidents)s aktif, %(volunteers)s bertugas.",
+            incidents=ngettext("%(num)s kejadian", "%(num)s kejadian", len(self.sections)),
+            volunteers=ngettext("%(num)s relawan", "%(num)s relawan", self.personnel_count),
+        )
+
 
 def day_text(day: date) -> str:
     return format_date(day, "d MMMM yyyy", locale=i18n.current_locale.get())
@@ -186,7 +185,7 @@ async def _section(incident: Incident, day: date, zone: ZoneInfo) -> IncidentSec
         needs=needs,
         needs_problem=needs_problem,
         chronology=await chronology(incident, until),
-        actions=await _actions(incident.id, until, personnel) + [_("%(n)s penyaluran bantuan dicatat", n=len(deliveries))],
+        actions=await _actions(incident.id, until, personnel) + [ngettext("%(num)s penyaluran bantuan dicatat", "%(num)s penyaluran bantuan dicatat", len(deliveries))],
         personnel=personnel,
         goods=goods,
         personnel_needs=[(line.label, words.amount(line.unit, line.quantity)) for line in needs.personnel] if needs else [],
@@ -228,17 +227,8 @@ async def chronology(incident: Incident, until: datetime) -> list[Event]:
             events.append(Event(row["verified_at"], _("Kaji cepat diverifikasi")))
     for entry in await audit.history("incident", incident.id):
         if entry.occurred_at < until and entry.action not in ASSESSMENT_ACTIONS:
-            events.append(Event(entry.occurred_at, _audit_text(entry)))
+            events.append(Event(entry.occurred_at, history.sentence(entry)))
     return sorted(events, key=lambda event: event.at)
-
-
-def _audit_text(entry: audit.HistoryEntry) -> str:
-    label = ACTION_LABELS.get(entry.action)
-    text = _(label) if label else entry.action
-    status = (entry.after or {}).get("status")
-    if entry.action == "incident.status" and status in labels.INCIDENT_STATUS:
-        text = _("Status kejadian menjadi %(status)s", status=_(labels.INCIDENT_STATUS[status]))
-    return f"{text} ({entry.actor.name})"
 
 
 def _format_code(code: str) -> str:
@@ -254,10 +244,15 @@ async def _actions(incident_id: int, until: datetime, personnel: list[dict]) -> 
     calls = await CallForHelp.count().where((CallForHelp.incident == incident_id) & (CallForHelp.created_at < until)).run()
     arrived = [row for row in personnel if row["arrived_at"] is not None]
     return [
-        _("%(n)s laporan masuk dan ditangani", n=reports),
-        _("%(n)s kaji cepat dilakukan", n=assessments),
-        _("%(n)s panggilan relawan dikirim", n=calls),
-        _("%(n)s relawan bersedia atau bertugas, %(arrived)s tiba di lokasi", n=len(personnel), arrived=len(arrived)),
+        ngettext("%(num)s laporan masuk dan ditangani", "%(num)s laporan masuk dan ditangani", reports),
+        ngettext("%(num)s kaji cepat dilakukan", "%(num)s kaji cepat dilakukan", assessments),
+        ngettext("%(num)s panggilan relawan dikirim", "%(num)s panggilan relawan dikirim", calls),
+        ngettext(
+            "%(num)s relawan bersedia atau bertugas, %(arrived)s tiba di lokasi",
+            "%(num)s relawan bersedia atau bertugas, %(arrived)s tiba di lokasi",
+            len(personnel),
+            arrived=len(arrived),
+        ),
     ]
 
 

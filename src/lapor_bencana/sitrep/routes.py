@@ -12,7 +12,6 @@ from litestar.response import Response, Stream, Template
 
 from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.needs.words import number
 from lapor_bencana.sitrep import cap, exports, pdf, report, transparency
 from lapor_bencana.aid.deployments import RESPONSE_LABELS
 from lapor_bencana.web.access import PUBLIC, STAFF
@@ -105,7 +104,7 @@ async def _situation(request: Request, code: str | None) -> tuple[report.Situati
 def _situation_page(request: Request, situation: report.SituationReport | None, error: str | None, pdf_url: str) -> Template:
     context = {
         "report": situation, "error": error, "pdf_url": pdf_url, "day": request.query_params.get("tanggal", ""),
-        "response_labels": RESPONSE_LABELS, "number": number,
+        "response_labels": RESPONSE_LABELS,
     }
     return Template("pages/sitrep/report.html", context=context, status_code=422 if error else 200)
 

@@ -15,6 +15,7 @@ from litestar.response import Redirect, Response, Template
 from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana import live
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.i18n import ngettext
 from lapor_bencana.incidents import assessments
 from lapor_bencana.incidents.routes import incident_context
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
@@ -63,7 +64,11 @@ def _sent_notice(sent: calls.Sent) -> str:
             "Panggilan disimpan, tetapi tidak ada relawan siaga dengan keahlian itu dalam jangkauan. "
             "Perluas jangkauan atau pilih keahlian lain."
         )
-    return _("Panggilan dikirim ke %(people)s orang (%(messages)s perangkat).", people=sent.targets, messages=sent.messages)
+    return _(
+        "Panggilan dikirim ke %(people)s (%(devices)s).",
+        people=ngettext("%(num)s orang", "%(num)s orang", sent.targets),
+        devices=ngettext("%(num)s perangkat", "%(num)s perangkat", sent.messages),
+    )
 
 
 async def _field_context(request: Request, incident: Incident, **extra: Any) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from piccolo.query.functions.aggregate import Count
 from lapor_bencana import audit, i18n
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.hazards import HAZARDS_BY_CODE
-from lapor_bencana.i18n import N_
+from lapor_bencana.i18n import N_, ngettext
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
 from lapor_bencana.incidents.triage import Context
@@ -188,7 +188,7 @@ def call_message(incident: Incident, call: CallForHelp, where: str, distance_km:
     with _default_locale():
         needed = ", ".join(_(s.label) for s in skill_catalogue.SKILLS if call.skills & s.bit)
         parts = [_("Nyawa terancam.")] if call.lives_at_risk else []
-        parts.append(_("Dibutuhkan %(n)s orang: %(skills)s.", n=call.people_needed, skills=needed))
+        parts.append(ngettext("Dibutuhkan %(num)s orang: %(skills)s.", "Dibutuhkan %(num)s orang: %(skills)s.", call.people_needed, skills=needed))
         if distance_km is not None:
             parts.append(_("Sekitar %(km)s km dari Anda.", km=max(distance_km, 1)))
         if call.message:

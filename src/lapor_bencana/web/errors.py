@@ -13,6 +13,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR, HTTP_503_SERVI
 
 from lapor_bencana import database
 from lapor_bencana.i18n import gettext as _
+from lapor_bencana.not_found import NotFoundPage
 
 log = structlog.get_logger(__name__)
 
@@ -43,6 +44,8 @@ def wants_json(request: Request) -> bool:
 
 def handle_http_exception(request: Request, exc: HTTPException) -> Response:
     headers = dict(exc.headers or {})
+    if isinstance(exc, NotFoundPage):
+        return error_response(request, exc.status_code, headers, exc.message, exc.template, exc.context)
     return error_response(request, exc.status_code, headers)
 
 
@@ -69,7 +72,12 @@ def handle_database_error(request: Request, exc: Exception) -> Response:
 
 
 def error_response(
-    request: Request, status_code: int, headers: dict[str, str] | None = None, message: str | None = None
+    request: Request,
+    status_code: int,
+    headers: dict[str, str] | None = None,
+    message: str | None = None,
+    template: str = "pages/error.html",
+    context: dict | None = None,
 ) -> Response:
     message = message or _message_for(status_code)
     if wants_json(request):
@@ -80,8 +88,8 @@ def error_response(
             headers=headers,
         )
     return Template(  # type: ignore[return-value]
-        template_name="pages/error.html",
-        context={"status_code": status_code, "message": message},
+        template_name=template,
+        context={**(context or {}), "status_code": status_code, "message": message},
         status_code=status_code,
         headers=headers,
     )

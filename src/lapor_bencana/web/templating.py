@@ -12,8 +12,9 @@ from jinja2 import Environment
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from lapor_bencana import i18n, labels
+from lapor_bencana import history, i18n, labels
 from lapor_bencana.accounts.service import ROLE_LABELS
+from lapor_bencana.aid.items import item_name, quantity_text
 from lapor_bencana.web import access
 from lapor_bencana.hazards import HAZARDS, HAZARDS_BY_CODE
 from lapor_bencana.overview.mapdata import marker_of
@@ -32,16 +33,25 @@ def html_datetime(value: datetime) -> str:
     return value.isoformat(timespec="seconds")
 
 
+# Day, month, year and time, as pages show the moments of an incident.
+TIME_FORMAT = "d MMM yyyy HH:mm"
+
+
 def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
     def format_datetime(value: datetime | None, fmt: str = "medium") -> str:
         if value is None:
             return ""
         return babel_format_datetime(value, format=fmt, tzinfo=local_zone, locale=i18n.current_locale.get())
 
+    def format_time(value: datetime) -> str:
+        # The pages' own date-and-time form, so that a history reads like the page around it.
+        return format_datetime(value, TIME_FORMAT)
+
     def configure(engine: JinjaTemplateEngine) -> None:
         env: Environment = engine.engine
         env.add_extension("jinja2.ext.i18n")
-        env.install_gettext_callables(i18n.gettext, i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
+        # Newstyle: Jinja fills in the variables (``num`` and any other) after translating.
+        env.install_gettext_callables(i18n.gettext, i18n.plural_form, newstyle=True)  # type: ignore[attr-defined]
         env.globals.update(
             static_url=static_url,
             hazards=HAZARDS,
@@ -54,6 +64,10 @@ def template_config(local_zone: ZoneInfo, regency_name: str) -> TemplateConfig:
             home_of=access.home_of,
             role_labels=ROLE_LABELS,
             map_marker=marker_of,
+            describe_event=lambda entry: history.describe(entry, format_time=format_time),
+            raw_record=history.raw_record,
+            item_name=item_name,
+            quantity_text=quantity_text,
         )
         env.filters["datetime"] = format_datetime
         env.filters["html_datetime"] = html_datetime
