@@ -15,6 +15,8 @@ import pytest
 from lapor_bencana.accounts.tables import Role, User
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.reports.tables import Report, ReportPhoto
+from lapor_bencana.timeutil import now
+from lapor_bencana.volunteers.tables import CallRecipient, Response
 from lapor_bencana.web.access import STAFF_AREAS, STAFF_HOME, in_staff_area
 from tests.accounts import PASSWORD, client_of, csrf_token, make_user, sign_in
 from tests.images import jpeg
@@ -239,8 +241,9 @@ class World:
 @pytest.fixture
 async def world(app) -> World:
     """One verified flood with everything the staff panel shows: a reporter with name, phone and
-    words and a photo, a volunteer who arrived (with position), an aid delivery with its recipient,
-    a coordinator's and a field officer's assessments, and their audit history."""
+    words and a photo, a volunteer who arrived (with position) on a call the volunteer visitor
+    answered too, an aid delivery with its recipient, a coordinator's and a field officer's
+    assessments, and their audit history."""
     staff = client_of(app)
     await make_user("sari", Role.KOORDINATOR, full_name=COORDINATOR_NAME)
     assert (await sign_in(staff, "sari")).status_code == 303
@@ -258,7 +261,11 @@ async def world(app) -> World:
     assert (await htmx_post(staff, f"/koordinator/laporan/{report.id}/verifikasi")).status_code == 200
     incident = await Incident.objects().first().run()
     assert (await htmx_post(staff, f"/kejadian/{incident.code}/kaji-cepat", ASSESSMENT)).status_code == 200
-    await deploy_volunteer(incident)
+    arrived = await deploy_volunteer(incident)
+    # The volunteer visitor answered the same call: the field page shows that call, and its answer.
+    rudi = await User.objects().where(User.username == "rudi").first().run()
+    await CallRecipient(call=arrived.call, user=rudi.id, distance_km=4.0, response=Response.ON_THE_WAY,
+                        responded_at=now()).save().run()
     await record_aid(staff, incident, recipient=f"{RECIPIENT_NAME} ({RECIPIENT_PHONE})")
     officer = client_of(app)
     assert (await sign_in(officer, "budi")).status_code == 303
@@ -365,3 +372,11 @@ async def test_no_answer_to_a_non_staff_visitor_holds_staff_only_content(app, cl
                             problems.append(f"status {response.status_code}")
                         found += [(name, method, route.path, kind, "htmx" if htmx else "page", p) for p in problems]
     assert found == [], "\n".join(map(str, found))
+
+
+async def test_the_field_page_shows_a_called_volunteer_the_call_and_only_their_own_answer(app, clock, world):
+    async with Visitor(app, clock, "relawan") as visitor:
+        page = await visitor.client.get(f"/kejadian/{world.incident}")
+    assert page.status_code == 200
+    assert "Bantu dapur umum" in page.text and 'data-testid="my-answer">Berangkat<' in page.text
+    assert [name for name, marker in secrets_for("relawan").items() if marker in page.text] == []
