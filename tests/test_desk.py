@@ -8,7 +8,7 @@ import pytest
 
 from lapor_bencana import audit
 from lapor_bencana.accounts.tables import Role, User
-from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.incidents.tables import Assessment, Incident
 from lapor_bencana.reports.tables import Report
 from lapor_bencana.timeutil import now
 from tests.accounts import client_of, csrf_token, make_user, post_form, sign_in
@@ -142,7 +142,13 @@ async def test_a_field_officer_may_record_an_assessment_but_not_triage(app, coor
     incident = await Incident.objects().first().run()
     officer = client_of(app)
     await sign_in(officer, "budi")
-    assert (await htmx_post(officer, f"/kejadian/{incident.code}/kaji-cepat", {"displaced": "40"})).status_code == 200
+    saved = await htmx_post(officer, f"/kejadian/{incident.code}/kaji-cepat", {"displaced": "40"})
+    assert saved.status_code == 200
+    # The field page's own fragment, not the coordinator's panel with the reporter and the history.
+    assert saved.text.lstrip().startswith('<section id="field-assessment"')
+    assert "Kaji cepat terkirim." in saved.text
+    staff_only = ("Siti", "1234567890", "Air masuk rumah", "/koordinator/", "audit-history", 'id="incident-live"', "Sari")
+    assert [marker for marker in staff_only if marker in saved.text] == []
     other = await report_via_api(coordinator)
     refused = await post_form(officer, f"/koordinator/laporan/{other.id}/verifikasi")
     assert refused.status_code == 403
@@ -240,3 +246,39 @@ async def test_a_bad_merge_target_is_refused_in_indonesian_and_nothing_is_lost(c
     stored = await Report.objects().where(Report.id == report.id).first().run()
     assert (stored.status, stored.incident) == ("baru", None)
     assert await audit.history("report", report.id) == []
+
+async def test_a_refused_assessment_comes_back_to_the_field_officer_with_what_was_typed(app, coordinator):
+    report = await report_via_api(coordinator)
+    await htmx_post(coordinator, f"/koordinator/laporan/{report.id}/verifikasi")
+    incident = await Incident.objects().first().run()
+    officer = client_of(app)
+    await sign_in(officer, "budi")
+    bad = await htmx_post(officer, f"/kejadian/{incident.code}/kaji-cepat",
+                          {"dead": "x", "displaced": "7", "needs_note": "Terpal"})
+    assert bad.status_code == 422
+    assert bad.text.lstrip().startswith('<section id="field-assessment"') and "/koordinator/" not in bad.text
+    assert 'id="a-dead-error">Isi dengan angka bulat 0 atau lebih.<' in bad.text
+    assert 'name="dead" value="x" aria-describedby="a-dead-error" aria-invalid="true"' in bad.text
+    assert 'name="displaced" value="7"' in bad.text and ">Terpal</textarea>" in bad.text
+    # Without JavaScript: the whole field page with the same form, or after saving a redirect back to it.
+    page = await post_form(officer, f"/kejadian/{incident.code}/kaji-cepat", {"dead": "x"})
+    assert page.status_code == 422 and 'data-testid="field-incident"' in page.text and 'value="x"' in page.text
+    sent = await post_form(officer, f"/kejadian/{incident.code}/kaji-cepat", {"displaced": "9"})
+    assert (sent.status_code, sent.headers["location"]) == (303, f"/kejadian/{incident.code}?kaji_cepat=1")
+    back = await officer.get(sent.headers["location"])
+    assert "Kaji cepat terkirim." in back.text and 'data-testid="assessment-form"' in back.text
+    stored = await Assessment.select(Assessment.displaced, Assessment.verified).run()
+    assert stored == [{"displaced": 9, "verified": False}]
+    await officer.aclose()
+
+
+async def test_a_coordinator_records_assessments_on_the_desk_not_on_the_field_page(coordinator):
+    report = await report_via_api(coordinator)
+    await htmx_post(coordinator, f"/koordinator/laporan/{report.id}/verifikasi")
+    incident = await Incident.objects().first().run()
+    field_page = await coordinator.get(f"/kejadian/{incident.code}")
+    assert field_page.status_code == 200 and 'data-testid="assessment-form"' not in field_page.text
+    bad = await htmx_post(coordinator, f"/kejadian/{incident.code}/kaji-cepat", {"dead": "x"})
+    assert bad.status_code == 422 and 'id="incident-live"' in bad.text and "Isi dengan angka bulat 0 atau lebih." in bad.text
+    plain = await post_form(coordinator, f"/kejadian/{incident.code}/kaji-cepat", {"displaced": "3"})
+    assert (plain.status_code, plain.headers["location"]) == (303, f"/koordinator/kejadian/{incident.code}")

@@ -172,6 +172,16 @@ async def test_sign_in_returns_to_the_page_that_asked_for_it(client):
     assert response.headers["location"] == "/koordinator/akun?status=menunggu"
 
 
+async def test_a_field_account_asked_for_a_staff_page_lands_on_its_own_page_instead(client):
+    await make_user("budi", Role.PETUGAS)
+    response = await sign_in(client, "budi", next="/koordinator/kejadian/ABCD2345")
+    assert response.headers["location"] == "/relawan"
+    signed_in = await client.get("/masuk", params={"next": "/admin/standar"})
+    assert signed_in.headers["location"] == "/relawan"
+    field_page = await client.get("/masuk", params={"next": "/kejadian/ABCD2345"})
+    assert field_page.headers["location"] == "/kejadian/ABCD2345"
+
+
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/\\evil.example"])
 async def test_sign_in_never_sends_anyone_to_another_site(client, target):
     await make_user("siti", Role.KOORDINATOR)

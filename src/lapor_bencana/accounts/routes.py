@@ -12,7 +12,9 @@ from lapor_bencana.accounts import service, sessions, signin
 from lapor_bencana.accounts.service import AccountError
 from lapor_bencana.accounts.tables import User
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.web.access import OWN_PASSWORD, PASSWORD_PATH, PUBLIC, SIGN_IN_PATH, current_user, home_of
+from lapor_bencana.web.access import (
+    OWN_PASSWORD, PASSWORD_PATH, PUBLIC, SIGN_IN_PATH, current_user, home_of, may_open,
+)
 from lapor_bencana.web.pages import safe_next
 
 
@@ -33,7 +35,9 @@ def _wanted(target: str | None) -> str:
 def _destination(user: User, wanted: str | None) -> str:
     if user.password_temporary:
         return PASSWORD_PATH
-    return _wanted(wanted) or home_of(user)
+    target = _wanted(wanted)
+    # A field account that followed a link to a staff page lands on its own page, not a refusal.
+    return target if target and may_open(user, target) else home_of(user)
 
 
 def _sign_in_page(values: dict[str, Any], problem: str = "", status_code: int = 200) -> Template:

@@ -29,7 +29,7 @@ from lapor_bencana.needs.service import current_standards
 from lapor_bencana.regions import service as regions
 from lapor_bencana.reports import service as report_service
 from lapor_bencana.reports.tables import RejectionReason, Report, ReportSource, ReportStatus
-from lapor_bencana.volunteers import calls
+from lapor_bencana.volunteers import calls, field
 from lapor_bencana.web.access import FIELD, STAFF, current_user
 
 STAFF_ONLY = {"access": STAFF}
@@ -268,13 +268,24 @@ def _bounded(text: str | None, default: float, low: float, high: float) -> float
 
 @post("/kejadian/{code:str}/kaji-cepat", opt={"access": FIELD}, include_in_schema=False)
 async def record_assessment(request: Request, code: FromPath[str]) -> Response | Template:
+    """Sent from the coordinator's incident page (verified at once) or from the field page: each
+    gets its own page back, so that a field account never sees the staff's."""
     incident = await incident_or_404(code)
-    values, errors = assessments.validate(await _form(request))
-    if errors:
-        return await _after_incident_action(request, incident, next(iter(errors.values())))
-    user = current_user(request)
-    await assessments.record(incident.id, values, _context(request), verified=user.role in STAFF_ROLES)
-    return await _after_incident_action(request, incident)
+    typed = await _form(request)
+    values, errors = assessments.validate(typed)
+    by_staff = current_user(request).role in STAFF_ROLES
+    if not errors:
+        await assessments.record(incident.id, values, _context(request), verified=by_staff)
+    if by_staff:
+        return await _after_incident_action(request, incident, next(iter(errors.values()), None))
+    if not errors:
+        live.publish(request, "incident-changed", incident=incident.id)
+        if not request.headers.get("HX-Request"):
+            return Redirect(f"/kejadian/{incident.code}?{field.ASSESSMENT_SENT}=1", status_code=303)
+    return await field.field_page(
+        request, incident, field.ASSESSMENT_FRAGMENT, status_code=422 if errors else 200,
+        assessment_values=typed if errors else {}, assessment_errors=errors, assessment_saved=not errors,
+    )
 
 
 @post("/koordinator/kejadian/{code:str}/kaji-cepat/{assessment_id:int}/verifikasi", opt=STAFF_ONLY, include_in_schema=False)

@@ -6,8 +6,6 @@ they changed, plain posts a redirect.
 
 from __future__ import annotations
 
-from typing import Any
-
 from litestar import Request, get, post
 from litestar.params import FromPath
 from litestar.response import Redirect, Response, Template
@@ -16,14 +14,10 @@ from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana import live
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.i18n import ngettext
-from lapor_bencana.incidents import assessments
 from lapor_bencana.incidents.routes import incident_context
-from lapor_bencana.incidents.tables import Incident, IncidentStatus
 from lapor_bencana.incidents.triage import Context
-from lapor_bencana.regions import service as regions
 from lapor_bencana.volunteers import calls
-from lapor_bencana.volunteers.skills import SKILLS
-from lapor_bencana.volunteers.tables import Response as Answer
+from lapor_bencana.volunteers.field import CALLS_FRAGMENT, field_page
 from lapor_bencana.web.access import FIELD, STAFF, current_user
 
 
@@ -71,36 +65,10 @@ def _sent_notice(sent: calls.Sent) -> str:
     )
 
 
-async def _field_context(request: Request, incident: Incident, **extra: Any) -> dict[str, Any]:
-    user = current_user(request)
-    district = incident.village.rsplit(".", 1)[0] if incident.village else ""
-    names = await regions.names({incident.village, district} if incident.village else set())
-    my_calls = await calls.calls_for(incident.id, user.id)
-    current = calls.current_answer(my_calls)
-    called = any(call["mine"] is not None for call in my_calls)
-    confirm = request.query_params.get("jawab", "")
-    return {
-        "incident": incident,
-        "village_name": names.get(incident.village or ""),
-        "district_name": names.get(district),
-        "figures": await assessments.latest_verified(incident.id),
-        "calls": my_calls,
-        "current": current,
-        # What may be answered now; one not called may only say they are willing.
-        "allowed_answers": [a for a in calls.ANSWERS if calls.allowed(current, a)] if called else [Answer.WILLING],
-        "confirm": confirm if confirm in calls.ANSWERS else "",
-        "skills": {skill.bit: skill for skill in SKILLS},
-        "response_labels": calls.RESPONSE_LABELS,
-        "closed": incident.status == IncidentStatus.SELESAI,
-        **extra,
-    }
-
-
 @get("/kejadian/{code:str}", opt={"access": FIELD}, include_in_schema=False)
 async def field_incident(request: Request, code: FromPath[str]) -> Template:
     """What volunteers called to the incident need: never the reporters' names, phones or words."""
-    incident = await incident_or_404(code)
-    return Template("pages/field/incident.html", context=await _field_context(request, incident))
+    return await field_page(request, await incident_or_404(code))
 
 
 @post("/kejadian/{code:str}/jawab", opt={"access": FIELD}, include_in_schema=False)
@@ -117,6 +85,6 @@ async def answer_call(request: Request, code: FromPath[str]) -> Response | Templ
         live.publish(request, "incident-changed", incident=incident.id)
     if not _is_htmx(request) and error is None:
         return Redirect(f"/kejadian/{incident.code}", status_code=303)
-    context = await _field_context(request, incident, error=error, saved=error is None)
-    template = "fragments/field/calls.html" if _is_htmx(request) else "pages/field/incident.html"
-    return Template(template, context=context, status_code=422 if error else 200)
+    return await field_page(
+        request, incident, CALLS_FRAGMENT, status_code=422 if error else 200, error=error, saved=error is None
+    )

@@ -45,6 +45,10 @@ ADMIN = "admin"
 
 SIGN_IN_PATH = "/masuk"
 PASSWORD_PATH = "/akun/kata-sandi"
+STAFF_HOME = "/koordinator"
+# Every staff and admin page lives under one of these (tests/test_role_content.py checks), and
+# nothing else does.
+STAFF_AREAS = (STAFF_HOME, "/admin")
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,16 @@ def current_user(connection: ASGIConnection) -> User | None:
 
 
 def home_of(user: User) -> str:
-    return "/koordinator" if user.role in STAFF_ROLES else "/relawan"
+    return STAFF_HOME if user.role in STAFF_ROLES else "/relawan"
+
+
+def in_staff_area(path: str) -> bool:
+    return any(path == area or path.startswith((f"{area}/", f"{area}?")) for area in STAFF_AREAS)
+
+
+def may_open(user: User, path: str) -> bool:
+    """Whether sending the account to this page of the site would show more than a refusal."""
+    return user.role in STAFF_ROLES or not in_staff_area(path)
 
 
 def guard(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
