@@ -129,6 +129,7 @@ def create_app(settings: Settings | None = None, clock: sessions.Clock = timeuti
             sitrep_routes.regency_situation_pdf,
             sitrep_routes.incident_situation,
             sitrep_routes.incident_situation_pdf,
+            sitrep_routes.letterhead_emblem,
             sitrep_routes.transparency_page,
             region_routes.village_options,
             account_routes.sign_in_page,

@@ -77,6 +77,19 @@ class Settings(BaseSettings):
     cap_sender: str = Field(default="", pattern=r"^[^\s,<&]*$")
     # Tell the field officers (petugas) of a kecamatan by push of each new report there.
     notify_officers_of_reports: bool = True
+    # The letterhead (kop surat) of situation reports: the coat of arms (a PNG or JPEG file; none
+    # gives a text-only letterhead), the office under "Pemerintah <regency>", and its address.
+    letterhead_emblem: Path | None = None
+    letterhead_office: str = Field(default="Dinas Sosial", min_length=1, max_length=120)
+    letterhead_address: str = Field(default="", max_length=200)
+    # Starts every situation report number: the archive classification code (360 is "Bencana").
+    document_number_prefix: str = Field(default="360", pattern=r"^[0-9A-Za-z.\-]{1,20}$")
+    # Who signs situation reports (the report page can name someone else for one report), and the
+    # place written before the date; an empty place means the regency's name.
+    signatory_name: str = Field(default="", max_length=120)
+    signatory_position: str = Field(default="Kepala Dinas Sosial", max_length=120)
+    signatory_nip: str = ""
+    signature_place: str = Field(default="", max_length=60)
 
     @field_validator("database_url")
     @classmethod
@@ -102,6 +115,30 @@ class Settings(BaseSettings):
         if not VAPID_SUBJECT_PATTERN.match(value):
             raise ValueError("must be a mailto: address or an https:// site, e.g. mailto:dinsos@balangankab.go.id")
         return value
+
+    @field_validator("letterhead_emblem", mode="before")
+    @classmethod
+    def _no_emblem_when_empty(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("letterhead_emblem")
+    @classmethod
+    def _readable_emblem(cls, value: Path | None) -> Path | None:
+        from lapor_bencana.sitrep.document import check_emblem
+
+        if value is not None:
+            check_emblem(value)
+        return value
+
+    @field_validator("signatory_nip")
+    @classmethod
+    def _eighteen_digit_nip(cls, value: str) -> str:
+        from lapor_bencana.sitrep.document import clean_nip
+
+        nip = clean_nip(value)
+        if nip is None:
+            raise ValueError("must be the 18 digits of a civil servant's NIP, or empty")
+        return nip
 
     @field_validator("push_allowed_hosts", mode="before")
     @classmethod

@@ -4,16 +4,17 @@ public transparency page. The handlers only read parameters and choose the respo
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Response, Stream, Template
+from litestar.response import File, Response, Stream, Template
 
 from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.needs.words import number
-from lapor_bencana.sitrep import cap, exports, pdf, report, transparency
+from lapor_bencana.sitrep import cap, document, exports, pdf, report, transparency
 from lapor_bencana.aid.deployments import RESPONSE_LABELS
 from lapor_bencana.web.access import PUBLIC, STAFF
 
@@ -91,23 +92,55 @@ def _day_or_error(request: Request) -> tuple[date | None, str | None]:
         return None, _("Tanggal harus berbentuk TTTT-BB-HH, misalnya 2026-01-31.")
 
 
+def _paper(request: Request) -> document.Paper:
+    """The deployment's letterhead and signatory, with the signatory the report form named; a
+    ValueError (Indonesian message) for a malformed NIP."""
+    state = request.app.state
+    return document.Paper(
+        letterhead=document.letterhead_of(state.settings, state.regency_name),
+        signatory=document.signatory_of(state.settings, state.regency_name, request.query_params),
+        number_prefix=state.settings.document_number_prefix,
+    )
+
+
 async def _situation(request: Request, code: str | None) -> tuple[report.SituationReport | None, str | None]:
     day, error = _day_or_error(request)
     if day is None:
         return None, error
+    try:
+        paper = _paper(request)
+    except ValueError as problem:
+        return None, str(problem)
     state = request.app.state
+    common = {"zone": _zone(request), "regency_name": state.regency_name, "paper": paper}
     if code is None:
-        return await report.regency_report(day, zone=_zone(request), regency_name=state.regency_name), None
+        return await report.regency_report(day, **common), None
     incident = await incident_or_404(code)
-    return await report.incident_report(incident, day, zone=_zone(request), regency_name=state.regency_name), None
+    return await report.incident_report(incident, day, **common), None
 
 
 def _situation_page(request: Request, situation: report.SituationReport | None, error: str | None, pdf_url: str) -> Template:
+    asked = {key: request.query_params.get(key, "") for key in document.SIGNATORY_FIELDS}
+    shown = {"tanggal": situation.day.isoformat()} if situation else {}
+    shown.update({key: value for key, value in asked.items() if value})
     context = {
-        "report": situation, "error": error, "pdf_url": pdf_url, "day": request.query_params.get("tanggal", ""),
-        "response_labels": RESPONSE_LABELS, "number": number,
+        "report": situation, "error": error, "pdf_url": f"{pdf_url}?{urlencode(shown)}", "day": request.query_params.get("tanggal", ""),
+        "asked": asked, "response_labels": RESPONSE_LABELS, "number": number, "nip_text": document.nip_text,
     }
     return Template("pages/sitrep/report.html", context=context, status_code=422 if error else 200)
+
+
+@get("/koordinator/laporan-situasi/lambang", opt=STAFF_ONLY, include_in_schema=False)
+async def letterhead_emblem(request: Request) -> File:
+    """The coat of arms of the letterhead, for the report page (the PDF embeds the file itself)."""
+    path = request.app.state.settings.letterhead_emblem
+    try:
+        media_type = document.check_emblem(path) if path else None
+    except ValueError:  # checked at start-up, but the file may have gone since
+        media_type = None
+    if media_type is None:
+        raise NotFoundException()
+    return File(path, media_type=media_type, content_disposition_type="inline")
 
 
 def _pdf_response(situation: report.SituationReport, name: str) -> Response:
