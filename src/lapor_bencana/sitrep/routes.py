@@ -25,11 +25,12 @@ def _zone(request: Request):
     return request.app.state.local_zone
 
 
-def _export_page(request: Request, error: str | None = None, dataset: str = "") -> Template:
+async def _export_page(request: Request, error: str | None = None, dataset: str = "") -> Template:
     """The export forms; after refused input, with what was asked kept in the form it came from."""
     params = request.query_params
     context = {
         "datasets": exports.DATASETS,
+        "cap_incidents": await cap.alertable_incidents(),
         "error": error,
         "chosen": {"dataset": dataset, "dari": params.get("dari", ""), "sampai": params.get("sampai", "")},
     }
@@ -39,7 +40,7 @@ def _export_page(request: Request, error: str | None = None, dataset: str = "") 
 
 @get("/koordinator/ekspor", opt=STAFF_ONLY, include_in_schema=False)
 async def export_page(request: Request) -> Template:
-    return _export_page(request)
+    return await _export_page(request)
 
 
 @get("/koordinator/ekspor/{dataset:str}", opt=STAFF_ONLY, include_in_schema=False)
@@ -50,11 +51,11 @@ async def export_file(request: Request, dataset: FromPath[str]) -> Response | St
     params = request.query_params
     kind = params.get("format", "csv")
     if kind not in exports.FORMATS:
-        return _export_page(request, _("Pilih format CSV atau XLSX."), dataset)
+        return await _export_page(request, _("Pilih format CSV atau XLSX."), dataset)
     try:
         period = exports.Period.parse(params.get("dari"), params.get("sampai"), _zone(request))
     except exports.ExportError as problem:
-        return _export_page(request, str(problem), dataset)
+        return await _export_page(request, str(problem), dataset)
     with_contacts = params.get("kontak") == "ya"
     columns = chosen.columns_for(with_contacts)
     rows = await chosen.rows(period)
