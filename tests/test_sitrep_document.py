@@ -85,6 +85,16 @@ async def test_the_pdf_carries_letterhead_number_times_with_zone_signature_and_p
     assert emblem.status_code == 200 and emblem.headers["content-type"] == "image/png"
 
 
+async def test_a_coat_of_arms_gone_since_the_start_leaves_a_text_letterhead_not_an_error(staff, settings):
+    seeded = await seed_flood(staff)
+    settings.letterhead_emblem.unlink()
+    response = await staff.get(f"/koordinator/kejadian/{seeded.incident.code}/laporan-situasi.pdf")
+    assert response.status_code == 200
+    assert not PdfReader(io.BytesIO(response.content)).pages[0].images
+    assert flat(pages_of(response.content)[0]).startswith("PEMERINTAH KABUPATEN BALANGAN DINAS SOSIAL")
+    assert (await staff.get("/koordinator/laporan-situasi/lambang")).status_code == 404
+
+
 async def test_the_regency_report_is_numbered_for_the_regency(staff):
     await seed_flood(staff)
     today = timeutil.now().astimezone(WITA).date()
@@ -182,6 +192,26 @@ async def test_a_long_report_keeps_headings_rows_and_the_signature_whole(staff, 
         # A row is never split: its whole text is on one page.
         assert any(flat(event.text) in text for text in flattened), event.text[:14]
     assert "NIP. 19800101 200501 1 001" in flattened[-1] and SIGNER in flattened[-1]
+
+
+async def test_the_signature_never_stands_alone_on_a_page(staff, app):
+    seeded = await seed_flood(staff)
+    state = app.state
+    paper = document.Paper(
+        document.letterhead_of(state.settings, state.regency_name),
+        document.signatory_of(state.settings, state.regency_name, {}),
+        state.settings.document_number_prefix,
+    )
+    today = timeutil.now().astimezone(WITA).date()
+    situation = await sitrep.incident_report(seeded.incident, today, zone=WITA, regency_name=state.regency_name, paper=paper)
+    chronology = situation.sections[0].chronology
+    start = seeded.incident.occurred_at
+    # One more row at a time, the report's end moves down the page and past its foot.
+    for n in range(15):
+        chronology.append(sitrep.Event(start + timedelta(minutes=n), f"Catatan {n:02d}" + " lapangan" * (n % 3 * 12)))
+        last_page = flat(pages_of(pdf.render(situation))[-1])
+        assert f"Catatan {n:02d}" in last_page, f"with {len(chronology)} rows the signature is alone"
+        assert last_page.index(f"Catatan {n:02d}") < last_page.index(SIGNER)
 
 
 def test_a_missing_or_unreadable_coat_of_arms_stops_the_start_with_a_clear_message(tmp_path):

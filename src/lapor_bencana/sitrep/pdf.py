@@ -32,8 +32,16 @@ LINE = 5
 KEEP_WITH_HEADING = 3 * LINE + 2
 # A paragraph of at most this many lines is moved whole rather than split across pages.
 SHORT_PARAGRAPH_LINES = 4
-EMBLEM_HEIGHT = 24
+# The coat of arms fits this box (mm), keeping its proportions; the letterhead text stays clear of it.
+EMBLEM_WIDTH, EMBLEM_HEIGHT = 30, 24
 SIGNATURE_SPACE = 20
+SIGNATURE_GAP = 6
+HEADING_GAP = 3
+CELL_PADDING = 1
+TABLE_GAP = 1
+CHRONOLOGY_WIDTHS = (42, 132)
+# How many of the last chronology rows go with the signature block to its page.
+ROWS_WITH_SIGNATURE = 2
 
 
 class _Document(FPDF):
@@ -80,9 +88,10 @@ def render(report: SituationReport) -> bytes:
             _aid_totals(pdf, report.aid_totals)
     if not report.sections:
         _text(pdf, _("Tidak ada kejadian terverifikasi pada hari ini."))
-    for section in report.sections:
-        _section(pdf, section, report)
-    _signature(pdf, report)
+    held_back: list[tuple[str, str]] = []
+    for number, section in enumerate(report.sections, start=1):
+        held_back = _section(pdf, section, report, last=number == len(report.sections))
+    _ending(pdf, report, held_back)
     return bytes(pdf.output())
 
 
@@ -91,12 +100,12 @@ def _letterhead(pdf: _Document, letterhead: Letterhead) -> None:
     top = pdf.get_y()
     if letterhead.emblem is not None:
         try:
-            pdf.image(letterhead.emblem, x=pdf.l_margin, y=top, h=EMBLEM_HEIGHT)
+            pdf.image(letterhead.emblem, x=pdf.l_margin, y=top, w=EMBLEM_WIDTH, h=EMBLEM_HEIGHT, keep_aspect_ratio=True)
         except (OSError, ValueError):
             # Checked at start-up; a file gone since must not keep the report from being printed.
             pass
     # Centred between the emblem and an equal space on the right, as a kop surat is set.
-    indent = EMBLEM_HEIGHT + 4 if letterhead.emblem is not None else 0
+    indent = EMBLEM_WIDTH + 4 if letterhead.emblem is not None else 0
     for style, size, height, text in (("B", 12, 6, letterhead.government), ("B", 15, 8, letterhead.office), ("", 9, 4.5, letterhead.address)):
         if text:
             pdf.set_font(FONT, style, size)
@@ -111,12 +120,35 @@ def _letterhead(pdf: _Document, letterhead: Letterhead) -> None:
     pdf.set_y(bottom + 5)
 
 
-def _signature(pdf: _Document, report: SituationReport) -> None:
-    """Place, date, position, room to sign, name and NIP, on the right half, never split."""
+def _ending(pdf: _Document, report: SituationReport, rows: Sequence[tuple[str, str]]) -> None:
+    """The last rows of the chronology (with its heading when no row came before them) and the
+    signature block, on one page: a signature never stands alone on a page of its own."""
+    whole = bool(report.sections) and len(rows) == len(report.sections[-1].chronology)
+    chronology = _("Kronologi") if whole else None
+    heading = _heading_height(pdf, chronology) if chronology else 0
+    pdf.keep(heading + _rows_height(pdf, rows, CHRONOLOGY_WIDTHS) + _signature_height(report))
+    if chronology:
+        _heading(pdf, chronology)
+    if rows:
+        _table(pdf, rows, CHRONOLOGY_WIDTHS, headings=False)
+    _signature(pdf, report)
+
+
+def _signature_lines(report: SituationReport) -> list[str]:
     signatory = report.paper.signatory
-    lines = [f"{signatory.place}, {report.signed_on}", signatory.position]
-    pdf.ln(6)
-    pdf.keep(LINE * (len(lines) + 2) + SIGNATURE_SPACE)
+    return [f"{signatory.place}, {report.signed_on}", signatory.position]
+
+
+def _signature_height(report: SituationReport) -> float:
+    nip = 1 if report.paper.signatory.nip else 0
+    return SIGNATURE_GAP + LINE * (len(_signature_lines(report)) + 1 + nip) + SIGNATURE_SPACE
+
+
+def _signature(pdf: _Document, report: SituationReport) -> None:
+    """Place, date, position, room to sign, name and NIP, on the right half."""
+    signatory = report.paper.signatory
+    lines = _signature_lines(report)
+    pdf.ln(SIGNATURE_GAP)
     x = pdf.w / 2
     width = pdf.w - pdf.r_margin - x
     pdf.set_font(FONT, "", 10)
@@ -133,7 +165,9 @@ def _signature(pdf: _Document, report: SituationReport) -> None:
         pdf.multi_cell(width, LINE, _("NIP. %(nip)s", nip=nip_text(signatory.nip)), align="C", new_x="LMARGIN", new_y="NEXT")
 
 
-def _section(pdf: _Document, section: IncidentSection, report: SituationReport) -> None:
+def _section(pdf: _Document, section: IncidentSection, report: SituationReport, *, last: bool) -> list[tuple[str, str]]:
+    """Draws one incident; of the report's last one, answers the chronology rows held back to go
+    with the signature (all of them, heading included, when there are only a few)."""
     when = report.time_text
     incident = section.incident
     _heading(pdf, f"{incident.title} ({incident.code[:4]}-{incident.code[4:]})", 13)
@@ -193,8 +227,12 @@ def _section(pdf: _Document, section: IncidentSection, report: SituationReport) 
     else:
         _text(pdf, _("Belum ada relawan yang bertugas."))
 
-    _heading(pdf, _("Kronologi"))
-    _table(pdf, [(report.event_time(event), event.text) for event in section.chronology], (42, 132), headings=False)
+    rows = [(report.event_time(event), event.text) for event in section.chronology]
+    drawn, held_back = (rows[:-ROWS_WITH_SIGNATURE], rows[-ROWS_WITH_SIGNATURE:]) if last else (rows, [])
+    if drawn:
+        _heading(pdf, _("Kronologi"))
+        _table(pdf, drawn, CHRONOLOGY_WIDTHS, headings=False)
+    return held_back
 
 
 def _figures(pdf: _Document, figures: Sequence[Figure]) -> None:
@@ -206,11 +244,15 @@ def _aid_totals(pdf: _Document, totals: Sequence[AidTotal]) -> None:
     _table(pdf, [(_("Barang"), _("Jumlah")), *((row.item_name, row.text) for row in totals)], (110, 64))
 
 
-def _heading(pdf: _Document, text: str, size: int = 11) -> None:
-    pdf.ln(3)
+def _heading_height(pdf: _Document, text: str, size: int = 11) -> float:
     pdf.set_font(FONT, "B", size)
-    height = pdf.multi_cell(0, 6, text, dry_run=True, output="HEIGHT")
-    pdf.keep(height + KEEP_WITH_HEADING)
+    return HEADING_GAP + pdf.multi_cell(0, 6, text, dry_run=True, output="HEIGHT")
+
+
+def _heading(pdf: _Document, text: str, size: int = 11) -> None:
+    pdf.keep(_heading_height(pdf, text, size) + KEEP_WITH_HEADING)
+    pdf.ln(HEADING_GAP)
+    pdf.set_font(FONT, "B", size)
     pdf.multi_cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9)
 
@@ -223,16 +265,26 @@ def _text(pdf: _Document, text: str) -> None:
     pdf.multi_cell(0, LINE, text, new_x="LMARGIN", new_y="NEXT")
 
 
+def _rows_height(pdf: _Document, rows: Sequence[Sequence[str]], widths: Sequence[float]) -> float:
+    """The height :func:`_table` gives these rows (without headings): each as tall as its tallest cell."""
+    pdf.set_font(FONT, "", 9)
+    cells = (
+        max(len(pdf.multi_cell(width - 2 * CELL_PADDING, LINE, str(value), dry_run=True, output="LINES")) for value, width in zip(row, widths, strict=True))
+        for row in rows
+    )
+    return sum(lines * LINE + 2 * CELL_PADDING for lines in cells) + TABLE_GAP
+
+
 def _table(pdf: _Document, rows: Sequence[Sequence[str]], widths: Sequence[float], *, headings: bool = True) -> None:
     pdf.set_font(FONT, "", 9)
     with pdf.table(
-        col_widths=tuple(widths), width=sum(widths), align="LEFT", text_align="LEFT", line_height=5,
-        first_row_as_headings=headings, headings_style=HEADINGS, padding=1,
+        col_widths=tuple(widths), width=sum(widths), align="LEFT", text_align="LEFT", line_height=LINE,
+        first_row_as_headings=headings, headings_style=HEADINGS, padding=CELL_PADDING,
     ) as table:
         for row in rows:
             cells = table.row()
             for value in row:
                 cells.cell(str(value))
-    pdf.ln(1)
+    pdf.ln(TABLE_GAP)
 
 
