@@ -40,6 +40,14 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+async def report_of(app, incident) -> sitrep.SituationReport:
+    """Today's report of the incident as the page makes it, to be lengthened by a test."""
+    state = app.state
+    paper = document.paper_of(state.settings, state.regency_name, {})
+    today = timeutil.now().astimezone(WITA).date()
+    return await sitrep.incident_report(incident, today, zone=WITA, regency_name=state.regency_name, paper=paper)
+
+
 @pytest.fixture
 def settings(settings, tmp_path):
     """A deployment with its whole letterhead and signatory configured."""
@@ -164,14 +172,7 @@ def test_aid_recorded_on_a_later_day_stands_at_the_end_of_its_day_by_date_only()
 
 async def test_a_long_report_keeps_headings_rows_and_the_signature_whole(staff, app):
     seeded = await seed_flood(staff)
-    state = app.state
-    paper = document.Paper(
-        document.letterhead_of(state.settings, state.regency_name),
-        document.signatory_of(state.settings, state.regency_name, {}),
-        state.settings.document_number_prefix,
-    )
-    today = timeutil.now().astimezone(WITA).date()
-    situation = await sitrep.incident_report(seeded.incident, today, zone=WITA, regency_name=state.regency_name, paper=paper)
+    situation = await report_of(app, seeded.incident)
     # Rows of one to four lines, enough for several pages.
     start = seeded.incident.occurred_at
     events = [
@@ -196,14 +197,7 @@ async def test_a_long_report_keeps_headings_rows_and_the_signature_whole(staff, 
 
 async def test_the_signature_never_stands_alone_on_a_page(staff, app):
     seeded = await seed_flood(staff)
-    state = app.state
-    paper = document.Paper(
-        document.letterhead_of(state.settings, state.regency_name),
-        document.signatory_of(state.settings, state.regency_name, {}),
-        state.settings.document_number_prefix,
-    )
-    today = timeutil.now().astimezone(WITA).date()
-    situation = await sitrep.incident_report(seeded.incident, today, zone=WITA, regency_name=state.regency_name, paper=paper)
+    situation = await report_of(app, seeded.incident)
     chronology = situation.sections[0].chronology
     start = seeded.incident.occurred_at
     # One more row at a time, the report's end moves down the page and past its foot.

@@ -108,3 +108,13 @@ class Paper:
     letterhead: Letterhead
     signatory: Signatory
     number_prefix: str
+
+
+def paper_of(settings, regency_name: str, asked: Mapping[str, str]) -> Paper:
+    """The deployment's letterhead and signatory, with the signatory the report form named; a
+    ValueError (Indonesian message) for a malformed NIP."""
+    return Paper(
+        letterhead=letterhead_of(settings, regency_name),
+        signatory=signatory_of(settings, regency_name, asked),
+        number_prefix=settings.document_number_prefix,
+    )

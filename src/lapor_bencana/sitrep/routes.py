@@ -93,26 +93,15 @@ def _day_or_error(request: Request) -> tuple[date | None, str | None]:
         return None, _("Tanggal harus berbentuk TTTT-BB-HH, misalnya 2026-01-31.")
 
 
-def _paper(request: Request) -> document.Paper:
-    """The deployment's letterhead and signatory, with the signatory the report form named; a
-    ValueError (Indonesian message) for a malformed NIP."""
-    state = request.app.state
-    return document.Paper(
-        letterhead=document.letterhead_of(state.settings, state.regency_name),
-        signatory=document.signatory_of(state.settings, state.regency_name, request.query_params),
-        number_prefix=state.settings.document_number_prefix,
-    )
-
-
 async def _situation(request: Request, code: str | None) -> tuple[report.SituationReport | None, str | None]:
     day, error = _day_or_error(request)
     if day is None:
         return None, error
+    state = request.app.state
     try:
-        paper = _paper(request)
+        paper = document.paper_of(state.settings, state.regency_name, request.query_params)
     except ValueError as problem:
         return None, str(problem)
-    state = request.app.state
     common = {"zone": _zone(request), "regency_name": state.regency_name, "paper": paper}
     if code is None:
         return await report.regency_report(day, **common), None
