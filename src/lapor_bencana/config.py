@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import structlog
+from PIL import Image, UnidentifiedImageError
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -30,6 +31,33 @@ DEFAULT_PUSH_HOSTS = (
     "*.notify.windows.com",
     "web.push.apple.com",
 )
+
+
+# The letterhead's coat of arms: the formats fpdf2 embeds and browsers show.
+EMBLEM_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+# A civil servant's NIP (Nomor Induk Pegawai).
+NIP_DIGITS = 18
+
+
+def check_emblem(path: Path) -> str:
+    """The emblem's media type; a ValueError saying what is wrong with the file otherwise."""
+    try:
+        with Image.open(path) as image:
+            kind = image.format
+            image.verify()
+    except (OSError, UnidentifiedImageError, SyntaxError) as error:
+        raise ValueError(f"cannot read the coat of arms image {path}: {error}") from None
+    if kind not in EMBLEM_FORMATS:
+        raise ValueError(f"the coat of arms image {path} must be PNG or JPEG, not {kind}")
+    return EMBLEM_FORMATS[kind]
+
+
+def clean_nip(text: str) -> str | None:
+    """A NIP (Nomor Induk Pegawai) as its 18 digits, written grouped or not; "" stays ""; None if invalid."""
+    digits = "".join(text.split())
+    if not digits:
+        return ""
+    return digits if digits.isdigit() and len(digits) == NIP_DIGITS else None
 
 
 class Settings(BaseSettings):
@@ -124,8 +152,6 @@ class Settings(BaseSettings):
     @field_validator("letterhead_emblem")
     @classmethod
     def _readable_emblem(cls, value: Path | None) -> Path | None:
-        from lapor_bencana.sitrep.document import check_emblem
-
         if value is not None:
             check_emblem(value)
         return value
@@ -133,8 +159,6 @@ class Settings(BaseSettings):
     @field_validator("signatory_nip")
     @classmethod
     def _eighteen_digit_nip(cls, value: str) -> str:
-        from lapor_bencana.sitrep.document import clean_nip
-
         nip = clean_nip(value)
         if nip is None:
             raise ValueError("must be the 18 digits of a civil servant's NIP, or empty")

@@ -15,36 +15,12 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
-
+from lapor_bencana.config import NIP_DIGITS, clean_nip
 from lapor_bencana.i18n import gettext as _
 
-EMBLEM_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
-NIP_DIGITS = 18
 REGENCY_SUBJECT = "KAB"
 # The report page's form fields that name another signatory for one report.
 SIGNATORY_FIELDS = {"penandatangan": "name", "jabatan": "position", "nip": "nip"}
-
-
-def check_emblem(path: Path) -> str:
-    """The emblem's media type; a ValueError saying what is wrong with the file otherwise."""
-    try:
-        with Image.open(path) as image:
-            kind = image.format
-            image.verify()
-    except (OSError, UnidentifiedImageError, SyntaxError) as error:
-        raise ValueError(f"cannot read the coat of arms image {path}: {error}") from None
-    if kind not in EMBLEM_FORMATS:
-        raise ValueError(f"the coat of arms image {path} must be PNG or JPEG, not {kind}")
-    return EMBLEM_FORMATS[kind]
-
-
-def clean_nip(text: str) -> str | None:
-    """A NIP (Nomor Induk Pegawai) as its 18 digits, written grouped or not; "" stays ""; None if invalid."""
-    digits = "".join(text.split())
-    if not digits:
-        return ""
-    return digits if digits.isdigit() and len(digits) == NIP_DIGITS else None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import File, Response, Stream, Template
 
+from lapor_bencana.config import check_emblem
 from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.needs.words import number
@@ -125,7 +126,7 @@ async def letterhead_emblem(request: Request) -> File:
     """The coat of arms of the letterhead, for the report page (the PDF embeds the file itself)."""
     path = request.app.state.settings.letterhead_emblem
     try:
-        media_type = document.check_emblem(path) if path else None
+        media_type = check_emblem(path) if path else None
     except ValueError:  # checked at start-up, but the file may have gone since
         media_type = None
     if media_type is None:
