@@ -174,6 +174,7 @@ async def test_without_a_coat_of_arms_or_signatory_the_letterhead_is_text_and_th
     seeded = await seed_flood(staff)
     path = f"/koordinator/kejadian/{seeded.incident.code}/laporan-situasi"
     page = await staff.get(path)
+    assert '<link rel="stylesheet" href="/static/css/sitrep.css?v=' in page.text  # the letterhead's layout, the print rules
     letterhead = re.search(r'data-testid="sitrep-letterhead">(.*?)</header>', page.text, re.S).group(1)
     assert "PEMERINTAH KABUPATEN BALANGAN" in letterhead and "DINAS SOSIAL" in letterhead and "<img" not in letterhead
     assert (await staff.get("/koordinator/laporan-situasi/lambang")).status_code == 404
