@@ -149,3 +149,16 @@ def test_the_app_is_installable(installable_context, own_server):
     manifest = cdp.send("Page.getAppManifest")
     assert manifest["errors"] == []
     assert cdp.send("Page.getInstallabilityErrors") == {"installabilityErrors": []}
+
+
+def test_a_poster_address_opens_the_form_at_its_village_and_still_opens_the_form_offline(context: BrowserContext, own_server):
+    page = context.new_page()
+    open_controlled(page, own_server.base_url + "/lapor?desa=63.11.06.2005")
+    expect(page.get_by_label("Kecamatan")).to_have_value("63.11.06")
+    expect(page.get_by_label("Desa/kelurahan")).to_have_value("63.11.06.2005")
+    own_server.stop()
+    # Another village's poster, never opened before: the cached form, without the village chosen.
+    response = page.goto(own_server.base_url + "/lapor?desa=63.11.05.2001")
+    assert response.from_service_worker
+    expect(page.get_by_role("heading", level=1)).to_have_text("Lapor bencana")
+    expect(page.get_by_role("button", name="Kirim laporan")).to_be_visible()

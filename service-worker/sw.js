@@ -72,7 +72,7 @@ function networkFirst(request, url, event) {
     return response;
   });
   var fallback = function () {
-    return caches.match(request, { ignoreVary: true }).then(function (cached) {
+    return cachedPage(request, url).then(function (cached) {
       if (cached) return cached;
       if (request.mode === "navigate") return caches.match(OFFLINE_PAGE);
       return Response.error();
@@ -80,8 +80,18 @@ function networkFirst(request, url, event) {
   };
   var timeout = new Promise(function (resolve) { setTimeout(resolve, NETWORK_TIMEOUT_MS); });
   return Promise.race([fromNetwork.catch(fallback), timeout.then(function () {
-    return caches.match(request, { ignoreVary: true }).then(function (cached) { return cached || fromNetwork.catch(fallback); });
+    return cachedPage(request, url).then(function (cached) { return cached || fromNetwork.catch(fallback); });
   })]);
+}
+
+// The page as cached for this very address, else for its path without the query: a poster's QR
+// code opens /lapor?desa=..., which must still give the precached form when there is no signal
+// (without the village chosen, which only the server fills in).
+function cachedPage(request, url) {
+  return caches.match(request, { ignoreVary: true }).then(function (cached) {
+    if (cached || !url.search || request.mode !== "navigate") return cached;
+    return caches.match(url.origin + url.pathname, { ignoreVary: true });
+  });
 }
 
 // --- Notifications -------------------------------------------------------------------------

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 
+from lapor_bencana import timeutil
 from lapor_bencana.accounts.tables import Role
 from lapor_bencana.incidents.tables import Incident
 from lapor_bencana.reports.tables import Report
 from lapor_bencana.timeutil import now
+from lapor_bencana.volunteers import calls
 from lapor_bencana.volunteers.tables import CallForHelp, CallRecipient, Response
 from tests.accounts import client_of, csrf_token, make_user, sign_in
 
@@ -82,6 +84,32 @@ async def deploy_volunteer(incident: Incident) -> CallRecipient:
     )
     await recipient.save().run()
     return recipient
+
+
+# A volunteer who answers through the app, each answer a minute after the one before.
+ANSWERING_NAME = "Budi Santoso"
+ANSWERS = ("bersedia", "berangkat", "tiba", "selesai")
+
+
+async def answer_every_step(app, incident: Incident) -> datetime:
+    """Budi answers a call for the incident from "bersedia" to "selesai" as the field page posts
+    them, each a minute after the one before; answers the moment of the last answer."""
+    await make_user("budi", Role.RELAWAN, full_name=ANSWERING_NAME, organisation="PMI Balangan")
+    browser = client_of(app)
+    assert (await sign_in(browser, "budi")).status_code == 303
+    start = now()
+    clock = {"at": start}
+    with pytest.MonkeyPatch.context() as patch:
+        # The answer's own time (calls) and its audit event's (timeutil), as in one request.
+        patch.setattr(calls, "now", lambda: clock["at"])
+        patch.setattr(timeutil, "now", lambda: clock["at"])
+        for minute, response in enumerate(ANSWERS, start=1):
+            clock["at"] = start + timedelta(minutes=minute)
+            fields = {"latitude": "-2.33", "longitude": "115.47"} if response == "tiba" else {}
+            answered = await htmx_post(browser, f"/kejadian/{incident.code}/jawab", {"response": response, **fields})
+            assert answered.status_code == 200, answered.text
+    await browser.aclose()
+    return clock["at"]
 
 
 RECIPIENT = "Pak Kades Hasanuddin"

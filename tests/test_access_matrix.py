@@ -199,6 +199,7 @@ async def test_reporting_out_is_for_staff_and_the_transparency_page_for_everyone
         "/koordinator/ekspor", "/koordinator/ekspor/laporan", "/koordinator/laporan-situasi",
         "/koordinator/laporan-situasi.pdf", "/koordinator/kejadian/ZZZZZZZZ/cap.xml",
         "/koordinator/kejadian/ZZZZZZZZ/laporan-situasi", "/koordinator/kejadian/ZZZZZZZZ/laporan-situasi.pdf",
+        "/koordinator/laporan-situasi/lambang",
     ]
     assert {path: rules[path] for path in staff_only} == dict.fromkeys(staff_only, "staff")
 

@@ -24,16 +24,33 @@ async def test_the_poster_index_lists_every_district_and_village_of_the_regency(
     assert "Kecamatan Paringin" in page.text
 
 
-async def test_a_village_poster_carries_a_qr_code_of_the_report_address(client, settings):
+async def test_a_village_poster_carries_a_qr_code_that_opens_the_form_at_that_village(client, settings):
     page = await client.get("/poster/63.11.06.2005")
     assert page.status_code == 200
     url = settings.base_url + "/lapor"
+    encoded = url + "?desa=63.11.06.2005"
     assert "Desa Balang, Kecamatan Paringin" in page.text and f"<figcaption>{url}</figcaption>" in page.text
-    assert 'role="img" aria-label="Kode QR menuju ' + url in page.text
-    expected = PATH.search(qr_svg(url, "x")).group(1)
-    assert PATH.search(page.text).group(1) == expected
+    assert 'role="img" aria-label="Kode QR menuju ' + encoded + '"' in page.text
+    # The modules drawn are those of exactly this address: the QR code decodes to it.
+    assert PATH.search(page.text).group(1) == PATH.search(qr_svg(encoded, "x")).group(1)
     assert page.text.count("<li><strong>") == 3
     assert ' style="' not in page.text and "<style" not in page.text
+    form = await client.get(encoded.removeprefix(settings.base_url))
+    assert 'value="63.11.06" selected' in form.text and 'value="63.11.06.2005" selected' in form.text
+
+
+async def test_every_place_has_a_qr_code_of_its_own(client, settings):
+    codes = ("63.11.06.2005", "63.11.06.1019", "63.11.05.2001", "63.11.06")
+    drawn = [PATH.search((await client.get(f"/poster/{code}")).text).group(1) for code in codes]
+    assert len(set(drawn)) == len(codes)
+    district = settings.base_url + "/lapor?kecamatan=63.11.06"
+    assert drawn[-1] == PATH.search(qr_svg(district, "x")).group(1)
+
+
+async def test_the_posters_are_linked_from_the_footer_the_guide_and_the_desk(client, staff):
+    assert 'href="/poster" data-testid="footer-posters"' in (await client.get("/")).text
+    assert 'href="/poster" data-testid="guide-posters"' in (await client.get("/panduan")).text
+    assert 'href="/poster"' in (await staff.get("/koordinator")).text
 
 
 async def test_a_district_poster_names_the_district(client):

@@ -195,3 +195,26 @@ async def test_the_confirmation_says_when_photos_were_refused(client):
     assert "1 foto tidak dapat diterima" in page.text
     bad = await client.get(response.headers["location"] + "&foto_ditolak=abc")
     assert bad.status_code == 400
+
+
+async def test_a_village_code_in_the_address_chooses_the_kecamatan_and_desa(client):
+    page = await client.get("/lapor", params={"desa": "63.11.06.2005"})
+    assert page.status_code == 200
+    assert 'value="63.11.06" selected' in page.text and 'value="63.11.06.2005" selected' in page.text
+    assert "data-testid=\"place-notice\"" not in page.text
+    district = await client.get("/lapor", params={"kecamatan": "63.11.05"})
+    assert 'value="63.11.05" selected' in district.text and 'value="63.11.05.2001"' in district.text
+    assert ' selected>' not in district.text.split('id="village_code"', 1)[1].split("</select>", 1)[0]
+
+
+@pytest.mark.parametrize(
+    ("query", "shown"),
+    [({"desa": "63.12.01.2001"}, "Desa dengan kode “63.12.01.2001” tidak dikenal."),  # another regency
+     ({"desa": "63.11.06"}, "Desa dengan kode “63.11.06” tidak dikenal."),  # a kecamatan, not a desa
+     ({"desa": "<b>x</b>"}, "Desa dengan kode “&lt;b&gt;x&lt;/b&gt;” tidak dikenal."),
+     ({"kecamatan": "63.11.99"}, "Kecamatan dengan kode “63.11.99” tidak dikenal.")],
+)
+async def test_an_unknown_place_in_the_address_still_opens_the_form_and_says_so(client, query, shown):
+    page = await client.get("/lapor", params=query)
+    assert page.status_code == 200 and shown in page.text
+    assert 'data-testid="place-notice"' in page.text and " selected>" not in page.text

@@ -14,6 +14,7 @@ import pytest
 
 from lapor_bencana.accounts.tables import Role, User
 from lapor_bencana.incidents.tables import Incident
+from lapor_bencana.push.endpoints import EndpointPolicy
 from lapor_bencana.push.subscriptions import save_subscription
 from lapor_bencana.reports.tables import Report, ReportPhoto
 from lapor_bencana.timeutil import now
@@ -145,6 +146,7 @@ ROUTES: dict[tuple[str, str], Case] = {
     ("GET", "/api/v1/incidents"): case("/api/v1/incidents"),
     ("GET", "/api/v1/incidents.geojson"): case("/api/v1/incidents.geojson"),
     ("GET", "/transparansi"): case("/transparansi"),
+    ("GET", "/wilayah/kecamatan.geojson"): case("/wilayah/kecamatan.geojson"),
     ("GET", "/wilayah/desa"): case("/wilayah/desa", Send(query={"kecamatan": "{district}"}), Send(query={"kecamatan": "99"})),
     ("GET", "/masuk"): case(
         # Signed in already, a field account asked for a staff page is sent to its own.
@@ -256,7 +258,9 @@ async def world(app, settings) -> World:
     await make_user(GUEST, Role.RELAWAN, full_name="Dewi Tamu")
     for username, role, approved, full_name, phone in filter(None, VISITORS.values()):
         user = await make_user(username, role, approved=approved, full_name=full_name, phone=phone)
-        await save_subscription(user.id, Subscriber(endpoint=DEVICE.format(me=username)).as_json(), settings)
+        await save_subscription(
+            user.id, Subscriber(endpoint=DEVICE.format(me=username)).as_json(), EndpointPolicy.from_settings(settings)
+        )
     sent = await staff.post("/api/v1/reports", json=FLOOD, headers={"Idempotency-Key": REPORT_KEY})
     assert sent.status_code == 201
     report = await Report.objects().where(Report.code == sent.json()["code"]).first().run()

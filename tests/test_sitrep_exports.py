@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from openpyxl import load_workbook
 
 from lapor_bencana.sitrep import exports
 from tests.sitrep_data import (
-    FLOOD, RECIPIENT, REPORTER_NAME, VOLUNTEER_NAME, VOLUNTEER_PHONE, record_aid, seed_flood,
+    ANSWERING_NAME, FLOOD, answer_every_step, RECIPIENT, REPORTER_NAME, VOLUNTEER_NAME, VOLUNTEER_PHONE, record_aid, seed_flood,
 )
 
 WITA = ZoneInfo("Asia/Makassar")
@@ -92,6 +93,23 @@ async def test_deployments_export_lists_volunteers_with_arrival_times(staff):
     assert with_contacts[0]["Telepon"] == "'+62" + VOLUNTEER_PHONE[1:]
 
 
+async def test_deployments_export_keeps_answer_departure_arrival_and_finish_apart(app, staff):
+    seeded = await seed_flood(staff)
+    await answer_every_step(app, seeded.incident)
+    rows = parse_csv((await staff.get("/koordinator/ekspor/penugasan", params={"format": "csv"})).content)
+    answered = next(row for row in rows if row["Nama"] == ANSWERING_NAME)
+    moments = [answered[column] for column in ("Menjawab", "Berangkat", "Tiba", "Selesai")]
+    assert all(moments) and len(set(moments)) == 4
+    assert [datetime.fromisoformat(moment) for moment in moments] == sorted(datetime.fromisoformat(moment) for moment in moments)
+    assert answered["Jawaban"] == "selesai"
+    # A deployment recorded without answers through the app: only its latest answer time is known.
+    other = next(row for row in rows if row["Nama"] == VOLUNTEER_NAME)
+    assert other["Menjawab"] and other["Berangkat"] == "" and other["Menjawab"] != other["Tiba"]
+    sheet = parse_xlsx((await staff.get("/koordinator/ekspor/penugasan", params={"format": "xlsx"})).content)
+    typed = next(row for row in sheet if row["Nama"] == ANSWERING_NAME)
+    assert typed["Menjawab"] < typed["Berangkat"] < typed["Tiba"] < typed["Selesai"]
+
+
 async def test_a_date_range_filters_and_bad_input_answers_422(staff, settings):
     await seed_flood(staff)
     today = datetime.now(UTC).astimezone(WITA).date()
@@ -108,11 +126,21 @@ async def test_a_date_range_filters_and_bad_input_answers_422(staff, settings):
     assert (await staff.get("/koordinator/ekspor/rahasia")).status_code == 404
 
 
-async def test_the_export_page_offers_every_dataset(staff):
+async def test_the_export_page_offers_every_dataset_geojson_and_cap(staff):
+    seeded = await seed_flood(staff)
     page = await staff.get("/koordinator/ekspor")
     assert page.status_code == 200
     for slug in exports.DATASETS:
         assert f'action="/koordinator/ekspor/{slug}"' in page.text
+    geojson = re.search(r'href="([^"]+)"[^>]*data-testid="export-geojson"', page.text).group(1)
+    answer = await staff.get(geojson)
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/geo+json")
+    assert seeded.incident.code in {feature["properties"]["code"] for feature in answer.json()["features"]}
+    cap_list = re.search(r'data-testid="export-cap">(.*?)</ul>', page.text, re.S).group(1)
+    [cap_link] = re.findall(r'href="([^"]+)"', cap_list)
+    assert cap_link == f"/koordinator/kejadian/{seeded.incident.code}/cap.xml"
+    alert = await staff.get(cap_link)
+    assert alert.status_code == 200 and b"urn:oasis:names:tc:emergency:cap:1.2" in alert.content
 
 
 @pytest.mark.parametrize(

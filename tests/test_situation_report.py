@@ -168,3 +168,20 @@ def test_personnel_as_of_a_moment_counts_each_volunteer_once_by_what_had_happene
     early = sitrep_deployments.as_of(rows, start + hour + timedelta(minutes=30))
     assert [(row["user_id"], row["response"]) for row in early] == [(8, "tiba"), (7, "bersedia")]
     assert rows[2]["done_at"] is not None  # the caller's rows are left as they were
+
+
+async def test_without_a_coat_of_arms_or_signatory_the_letterhead_is_text_and_the_name_left_to_write(staff):
+    seeded = await seed_flood(staff)
+    path = f"/koordinator/kejadian/{seeded.incident.code}/laporan-situasi"
+    page = await staff.get(path)
+    assert '<link rel="stylesheet" href="/static/css/sitrep.css?v=' in page.text  # the letterhead's layout, the print rules
+    letterhead = re.search(r'data-testid="sitrep-letterhead">(.*?)</header>', page.text, re.S).group(1)
+    assert "PEMERINTAH KABUPATEN BALANGAN" in letterhead and "DINAS SOSIAL" in letterhead and "<img" not in letterhead
+    assert (await staff.get("/koordinator/laporan-situasi/lambang")).status_code == 404
+    body = (await staff.get(path + ".pdf")).content
+    reader = PdfReader(io.BytesIO(body))
+    assert not reader.pages[0].images
+    text = pdf_text(body)
+    assert text.startswith("PEMERINTAH KABUPATEN BALANGAN DINAS SOSIAL LAPORAN SITUASI Nomor: 360/LAPSIT/")
+    assert f"Balangan, {sitrep.day_text(today())} Kepala Dinas Sosial (" + "." * 40 + ")" in text
+    assert "NIP." not in text

@@ -140,6 +140,7 @@ def create_app(
             sitrep_routes.regency_situation_pdf,
             sitrep_routes.incident_situation,
             sitrep_routes.incident_situation_pdf,
+            sitrep_routes.letterhead_emblem,
             sitrep_routes.transparency_page,
             region_routes.village_options,
             region_routes.district_boundaries,

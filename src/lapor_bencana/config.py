@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Annotated
 
 import structlog
+from PIL import Image, UnidentifiedImageError
 from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
@@ -30,6 +31,33 @@ DEFAULT_PUSH_HOSTS = (
     "*.notify.windows.com",
     "web.push.apple.com",
 )
+
+
+# The letterhead's coat of arms: the formats fpdf2 embeds and browsers show.
+EMBLEM_FORMATS = {"PNG": "image/png", "JPEG": "image/jpeg"}
+# A civil servant's NIP (Nomor Induk Pegawai).
+NIP_DIGITS = 18
+
+
+def check_emblem(path: Path) -> str:
+    """The emblem's media type; a ValueError saying what is wrong with the file otherwise."""
+    try:
+        with Image.open(path) as image:
+            kind = image.format
+            image.verify()
+    except (OSError, UnidentifiedImageError, SyntaxError) as error:
+        raise ValueError(f"cannot read the coat of arms image {path}: {error}") from None
+    if kind not in EMBLEM_FORMATS:
+        raise ValueError(f"the coat of arms image {path} must be PNG or JPEG, not {kind}")
+    return EMBLEM_FORMATS[kind]
+
+
+def clean_nip(text: str) -> str | None:
+    """A NIP (Nomor Induk Pegawai) as its 18 digits, written grouped or not; "" stays ""; None if invalid."""
+    digits = "".join(text.split())
+    if not digits:
+        return ""
+    return digits if digits.isdigit() and len(digits) == NIP_DIGITS else None
 
 
 class Settings(BaseSettings):
@@ -77,6 +105,19 @@ class Settings(BaseSettings):
     cap_sender: str = Field(default="", pattern=r"^[^\s,<&]*$")
     # Tell the field officers (petugas) of a kecamatan by push of each new report there.
     notify_officers_of_reports: bool = True
+    # The letterhead (kop surat) of situation reports: the coat of arms (a PNG or JPEG file; none
+    # gives a text-only letterhead), the office under "Pemerintah <regency>", and its address.
+    letterhead_emblem: Path | None = None
+    letterhead_office: str = Field(default="Dinas Sosial", min_length=1, max_length=120)
+    letterhead_address: str = Field(default="", max_length=200)
+    # Starts every situation report number: the archive classification code (360 is "Bencana").
+    document_number_prefix: str = Field(default="360", pattern=r"^[0-9A-Za-z.\-]{1,20}$")
+    # Who signs situation reports (the report page can name someone else for one report), and the
+    # place written before the date; an empty place means the regency's name.
+    signatory_name: str = Field(default="", max_length=120)
+    signatory_position: str = Field(default="Kepala Dinas Sosial", max_length=120)
+    signatory_nip: str = ""
+    signature_place: str = Field(default="", max_length=60)
 
     @field_validator("database_url")
     @classmethod
@@ -107,6 +148,26 @@ class Settings(BaseSettings):
         if not VAPID_SUBJECT_PATTERN.match(value):
             raise ValueError("must be a mailto: address or an https:// site, e.g. mailto:dinsos@balangankab.go.id")
         return value
+
+    @field_validator("letterhead_emblem", mode="before")
+    @classmethod
+    def _no_emblem_when_empty(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("letterhead_emblem")
+    @classmethod
+    def _readable_emblem(cls, value: Path | None) -> Path | None:
+        if value is not None:
+            check_emblem(value)
+        return value
+
+    @field_validator("signatory_nip")
+    @classmethod
+    def _eighteen_digit_nip(cls, value: str) -> str:
+        nip = clean_nip(value)
+        if nip is None:
+            raise ValueError("must be the 18 digits of a civil servant's NIP, or empty")
+        return nip
 
     @field_validator("push_allowed_hosts", mode="before")
     @classmethod

@@ -20,5 +20,13 @@ def zone_for_region(region_code: str) -> ZoneInfo:
     return ZoneInfo("Asia/Jakarta")
 
 
+# What an Indonesian reader expects after a time ("14.30 WITA"); the zones come from zone_for_region.
+_ZONE_LABELS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def zone_label(zone: ZoneInfo) -> str:
+    return _ZONE_LABELS.get(zone.key, zone.key)
+
+
 def now() -> datetime:
     return datetime.now(UTC)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -221,3 +221,24 @@ async def history(entity_type: str, entity_id: int | str) -> list[HistoryEntry]:
         .run()
     )
     return [_history_entry(row) for row in rows]
+
+
+HISTORIES_SLICE = 1000
+
+
+async def histories(entity_type: str, entity_ids: Iterable[int | str], action: str) -> list[HistoryEntry]:
+    """The events of one kind about several entities of a type, oldest first."""
+    ids = sorted({str(entity_id) for entity_id in entity_ids})
+    rows: list[dict[str, Any]] = []
+    # In slices: a statement takes a limited number of parameters (SQLite 32,766, PostgreSQL 32,767).
+    for start in range(0, len(ids), HISTORIES_SLICE):
+        rows += await (
+            AuditEvent.select()
+            .where(
+                (AuditEvent.entity_type == entity_type)
+                & (AuditEvent.action == action)
+                & AuditEvent.entity_id.is_in(ids[start : start + HISTORIES_SLICE])
+            )
+            .run()
+        )
+    return [_history_entry(row) for row in sorted(rows, key=lambda row: row["seq"])]

@@ -5,6 +5,8 @@ Both are public: a village head or a Tagana volunteer can print a poster for the
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from litestar import Request, get
 from litestar.params import FromPath
 from litestar.response import Template
@@ -55,6 +57,8 @@ async def poster(request: Request, code: FromPath[str]) -> Template:
     if place["level"] == RegionLevel.VILLAGE:
         district_name = (await regions.names({place["parent_code"]})).get(place["parent_code"])
     url = report_url(request)
+    # The form opens with this place chosen (reports/routes.py reads these parameters).
+    form_url = f"{url}?{urlencode({'desa' if place['level'] == RegionLevel.VILLAGE else 'kecamatan': code})}"
     return Template(
         "pages/poster.html",
         context={
@@ -62,6 +66,7 @@ async def poster(request: Request, code: FromPath[str]) -> Template:
             "is_village": place["level"] == RegionLevel.VILLAGE,
             "district_name": district_name,
             "report_url": url,
-            "qr": qr_svg(url, _("Kode QR menuju %(url)s", url=url)),
+            "form_url": form_url,
+            "qr": qr_svg(form_url, _("Kode QR menuju %(url)s", url=form_url)),
         },
     )

@@ -27,7 +27,9 @@ from lapor_bencana.timeutil import now
 FORM_MAX_BODY = MAX_PHOTOS * MAX_BYTES + 1024 * 1024
 
 
-async def _form_page(request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200) -> Template:
+async def _form_page(
+    request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200, notice: str = ""
+) -> Template:
     regency = request.app.state.settings.regency_code
     village_code = values.get("village_code") or ""
     kecamatan = values.get("kecamatan") or (village_code.rsplit(".", 1)[0] if village_code else "")
@@ -35,6 +37,7 @@ async def _form_page(request: Request, values: dict[str, Any], errors: dict[str,
     return Template(
         "pages/report_form.html",
         context={
+            "notice": notice,
             "districts": await regions.districts(regency),
             "villages": villages,
             "values": {**values, "kecamatan": kecamatan},
@@ -47,8 +50,25 @@ async def _form_page(request: Request, values: dict[str, Any], errors: dict[str,
 
 
 @get("/lapor", opt={"access": "public"}, include_in_schema=False)
-async def report_form(request: Request) -> Template:
-    return await _form_page(request, {}, {})
+async def report_form(request: Request, desa: FromQuery[str] = "", kecamatan: FromQuery[str] = "") -> Template:
+    """The form; a village poster's QR code opens it with ``?desa=<village code>`` chosen (a
+    kecamatan poster's with ``?kecamatan=<district code>``)."""
+    values, notice = await _preselection(request.app.state.settings.regency_code, desa.strip(), kecamatan.strip())
+    return await _form_page(request, values, {}, notice=notice)
+
+
+async def _preselection(regency: str, village_code: str, district_code: str) -> tuple[dict[str, str], str]:
+    """The place to choose in the form, or none and why; an unknown code never stops the form."""
+    if village_code:
+        village = await regions.village_in_regency(village_code, regency)
+        if village is not None:
+            return {"village_code": village["code"], "kecamatan": village["parent_code"]}, ""
+        return {}, _("Desa dengan kode “%(code)s” tidak dikenal. Pilih kecamatan dan desa di bawah.", code=village_code[:20])
+    if district_code:
+        if district_code in {district["code"] for district in await regions.districts(regency)}:
+            return {"kecamatan": district_code}, ""
+        return {}, _("Kecamatan dengan kode “%(code)s” tidak dikenal. Pilih kecamatan dan desa di bawah.", code=district_code[:20])
+    return {}, ""
 
 
 @post("/lapor", opt={"access": "public"}, include_in_schema=False, request_max_body_size=FORM_MAX_BODY)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from lapor_bencana.aid import service
@@ -35,6 +35,7 @@ class DeliveryLine:
     unit: str
     quantity: Decimal
     destination: str
+    recorded_at: datetime
 
     @property
     def text(self) -> str:
@@ -54,7 +55,7 @@ async def deliveries_until(incident_id: int, day: date) -> list[DeliveryLine]:
 def _line(row: dict) -> DeliveryLine:
     return DeliveryLine(
         row["delivered_on"], row["item_code"], row["item_name"], row["unit"], Decimal(str(row["quantity"])),
-        row["destination"],
+        row["destination"], row["created_at"],
     )
 
 
@@ -75,7 +76,7 @@ async def totals_by_incident(incident_ids: list[int]) -> dict[int, list[AidTotal
     rows = await (
         AidDelivery.select(
             AidDelivery.incident, AidDelivery.delivered_on, AidDelivery.item_code, AidDelivery.item_name,
-            AidDelivery.unit, AidDelivery.quantity, AidDelivery.destination,
+            AidDelivery.unit, AidDelivery.quantity, AidDelivery.destination, AidDelivery.created_at,
         )
         .where(AidDelivery.incident.is_in(incident_ids))
         .order_by(AidDelivery.delivered_on)

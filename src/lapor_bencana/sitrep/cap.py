@@ -221,6 +221,17 @@ async def issue(incident_id: int, content_digest: str) -> list[Message]:
     raise RuntimeError(f"CAP message of incident {incident_id} not issued after {ISSUE_ATTEMPTS} attempts")
 
 
+async def alertable_incidents(limit: int = 100) -> list[dict]:
+    """Verified incidents still open, newest first: those a CAP alert is worth sending for."""
+    return await (
+        Incident.select(Incident.code, Incident.title, Incident.occurred_at)
+        .where((Incident.status != IncidentStatus.DILAPORKAN) & Incident.closed_at.is_null())
+        .order_by(Incident.occurred_at, ascending=False)
+        .limit(limit)
+        .run()
+    )
+
+
 async def incident_alert(incident: Incident, *, sender: str, regency_name: str, zone: ZoneInfo, web: str) -> bytes:
     """The alert for an incident as it stands, with its latest verified figures; ``web`` is the
     public page with more (the transparency page: incident pages are for staff)."""

@@ -1,10 +1,18 @@
 """Volunteers deployed to incidents: the called volunteers who said yes, with their arrival and
-finish times (volunteers.tables.CallRecipient is the deployment record)."""
+finish times (volunteers.tables.CallRecipient is the deployment record).
+
+A recipient row keeps only its latest answer time (``responded_at``), arrival and finish; when a
+volunteer said yes or set off is read from the audit trail, which records every answer
+(``call.answer``) with its time.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
+from lapor_bencana import audit
 from lapor_bencana.volunteers.tables import CallRecipient, Response
 
 # "Cannot" and no answer yet are not deployments.
@@ -57,3 +65,37 @@ def as_of(rows: list[dict], until: datetime) -> list[dict]:
         elif row["arrived_at"] is None and row["response"] == Response.ARRIVED:
             row["response"] = Response.WILLING
     return sorted(latest.values(), key=lambda row: (row["responded_at"], row["id"]))
+
+
+@dataclass(frozen=True)
+class Answer:
+    recipient_id: int
+    at: datetime
+    response: Response
+
+
+async def answers(recipient_ids: Iterable[int]) -> list[Answer]:
+    """Every answer the recipients gave, oldest first."""
+    found = []
+    for entry in await audit.histories("call_recipient", recipient_ids, "call.answer"):
+        try:
+            response = Response((entry.after or {}).get("response"))
+        except ValueError:  # an answer that changed only other fields (an arrival position)
+            continue
+        found.append(Answer(int(entry.entity_id), entry.occurred_at, response))
+    return found
+
+
+async def with_answer_times(rows: list[dict]) -> list[dict]:
+    """The rows with ``first_answer_at`` (their first answer) and ``departed_at`` (when they set off)."""
+    first: dict[int, datetime] = {}
+    departed: dict[int, datetime] = {}
+    for answer in await answers(row["id"] for row in rows):
+        first.setdefault(answer.recipient_id, answer.at)
+        if answer.response == Response.ON_THE_WAY:
+            departed.setdefault(answer.recipient_id, answer.at)
+    for row in rows:
+        # A row with no recorded answers (made outside the app) has only its latest answer time.
+        row["first_answer_at"] = first.get(row["id"], row["responded_at"])
+        row["departed_at"] = departed.get(row["id"])
+    return rows

@@ -163,7 +163,9 @@ async def _incident_rows(period: Period) -> list[dict]:
 
 
 async def _deployment_rows(period: Period) -> list[dict]:
-    rows = await deployment_records.deployments(since=period.since, until=period.until)
+    rows = await deployment_records.with_answer_times(
+        await deployment_records.deployments(since=period.since, until=period.until)
+    )
     for row in rows:
         row["role"] = _(ROLE_LABELS[row["role"]]) if row["role"] in ROLE_LABELS else row["role"]
         row["response"] = _(RESPONSE_LABELS[row["response"]])
@@ -283,7 +285,8 @@ DATASETS: dict[str, Dataset] = {
             Column("phone", N_("Telepon"), personal=True),
             Column("response", N_("Jawaban")),
             Column("called_at", N_("Dipanggil")),
-            Column("responded_at", N_("Menjawab")),
+            Column("first_answer_at", N_("Menjawab")),
+            Column("departed_at", N_("Berangkat")),
             Column("arrived_at", N_("Tiba")),
             Column("done_at", N_("Selesai")),
             Column("distance_km", N_("Jarak (km)")),

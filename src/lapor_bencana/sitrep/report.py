@@ -12,13 +12,14 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
+from babel.dates import format_date, format_datetime
 
 from lapor_bencana import audit, history, i18n, labels
 from lapor_bencana.hazards import get_hazard
-from lapor_bencana.i18n import ngettext
+from lapor_bencana.i18n import N_, ngettext
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.impact import FIGURES_BY_NAME, FigureField, View, figures_in
+from lapor_bencana.aid.items import item_name
 from lapor_bencana.aid.panel import fulfilment_rows
 from lapor_bencana.incidents.assessments import NOTE_FIELDS
 from lapor_bencana.incidents.routes import needs_of
@@ -29,10 +30,20 @@ from lapor_bencana.regions import service as regions
 from lapor_bencana.reports.tables import Report
 from lapor_bencana.sitrep import aid as sitrep_aid
 from lapor_bencana.sitrep import deployments as deployment_records
+from lapor_bencana.sitrep import document
 from lapor_bencana.sitrep import figures as incident_figures
-from lapor_bencana.timeutil import now
-from lapor_bencana.volunteers.tables import CallForHelp
+from lapor_bencana.timeutil import now, zone_label
+from lapor_bencana.volunteers.tables import CallForHelp, CallRecipient, Response
 
+# Volunteers' answers, read from the audit trail of their call rows.
+ANSWER_LABELS = {
+    Response.WILLING: N_("%(name)s bersedia bertugas"),
+    Response.ON_THE_WAY: N_("%(name)s berangkat ke lokasi"),
+    Response.ARRIVED: N_("%(name)s tiba di lokasi"),
+    Response.DONE: N_("%(name)s selesai bertugas"),
+    Response.CANNOT: N_("%(name)s tidak bisa bertugas"),
+}
+TIME_FORMAT = "d MMM yyyy HH:mm"
 # Assessments come into the chronology from their own timestamps (with who recorded them).
 ASSESSMENT_ACTIONS = {"assessment.create", "assessment.verify"}
 
@@ -41,6 +52,8 @@ ASSESSMENT_ACTIONS = {"assessment.create", "assessment.verify"}
 class Event:
     at: datetime
     text: str
+    # False for what is known only by its day (aid recorded on a later day than it was handed over).
+    timed: bool = True
 
 
 @dataclass(frozen=True)
@@ -89,8 +102,32 @@ class SituationReport:
     regency_name: str
     zone: ZoneInfo
     sections: list[IncidentSection]
+    paper: document.Paper
     # Only for the regency report: the impact added over its incidents.
     totals: list[Figure] | None = None
+
+    @property
+    def number(self) -> str:
+        code = None if self.is_regency else self.sections[0].incident.code
+        return document.number(self.paper.number_prefix, code, self.day)
+
+    @property
+    def zone_label(self) -> str:
+        return zone_label(self.zone)
+
+    def time_text(self, moment: datetime | None) -> str:
+        """A moment in the regency's time with its zone ("2 Des 2026 14:30 WITA"); "" for none."""
+        if moment is None:
+            return ""
+        text = format_datetime(moment, TIME_FORMAT, tzinfo=self.zone, locale=i18n.current_locale.get())
+        return f"{text} {self.zone_label}"
+
+    def event_time(self, event: Event) -> str:
+        return self.time_text(event.at) if event.timed else day_text(event.at.astimezone(self.zone).date())
+
+    @property
+    def signed_on(self) -> str:
+        return day_text(self.generated_at.astimezone(self.zone).date())
 
     @property
     def aid_totals(self) -> list[sitrep_aid.AidTotal]:
@@ -137,12 +174,16 @@ def impact_lines(figures: dict | None, view: View = View.SITREP) -> list[Figure]
     return [Figure(field, figures[field.name]) for field in figures_in(view) if figures.get(field.name) is not None]
 
 
-async def incident_report(incident: Incident, day: date, *, zone: ZoneInfo, regency_name: str) -> SituationReport:
+async def incident_report(
+    incident: Incident, day: date, *, zone: ZoneInfo, regency_name: str, paper: document.Paper
+) -> SituationReport:
     section = await _section(incident, day, zone)
-    return SituationReport(day=day, generated_at=now(), regency_name=regency_name, zone=zone, sections=[section])
+    return SituationReport(
+        day=day, generated_at=now(), regency_name=regency_name, zone=zone, sections=[section], paper=paper
+    )
 
 
-async def regency_report(day: date, *, zone: ZoneInfo, regency_name: str) -> SituationReport:
+async def regency_report(day: date, *, zone: ZoneInfo, regency_name: str, paper: document.Paper) -> SituationReport:
     """Every verified incident that had begun by the end of the day and was not closed before it."""
     incidents = await (
         Incident.objects()
@@ -162,6 +203,7 @@ async def regency_report(day: date, *, zone: ZoneInfo, regency_name: str) -> Sit
         regency_name=regency_name,
         zone=zone,
         sections=sections,
+        paper=paper,
         totals=[Figure(FIGURES_BY_NAME[name], value) for name, value in totals.items() if value is not None],
     )
 
@@ -184,7 +226,7 @@ async def _section(incident: Incident, day: date, zone: ZoneInfo) -> IncidentSec
         notes=[(_(label), figures[name]) for name, label in NOTE_FIELDS.items() if figures and figures.get(name)],
         needs=needs,
         needs_problem=needs_problem,
-        chronology=await chronology(incident, until),
+        chronology=await chronology(incident, until, zone, deliveries),
         actions=await _actions(incident.id, until, personnel) + [ngettext("%(num)s penyaluran bantuan dicatat", "%(num)s penyaluran bantuan dicatat", len(deliveries))],
         personnel=personnel,
         goods=goods,
@@ -202,8 +244,9 @@ async def _place(village_code: str | None) -> str:
     return ", ".join(filter(None, [names.get(village_code), _("Kec.") + " " + names[district_code] if district_code in names else ""]))
 
 
-async def chronology(incident: Incident, until: datetime) -> list[Event]:
-    """What happened, oldest first: the event itself, the reports, assessments and audited actions."""
+async def chronology(incident: Incident, until: datetime, zone: ZoneInfo, deliveries: list[sitrep_aid.DeliveryLine]) -> list[Event]:
+    """What happened, oldest first: the event itself, the reports, assessments, audited actions,
+    volunteers' answers and aid deliveries."""
     events = [Event(incident.occurred_at, _("Kejadian terjadi"))]
     reports = await (
         Report.select(Report.code, Report.received_at, *(getattr(Report, name) for name in labels.SOURCE_COLUMNS))
@@ -228,7 +271,36 @@ async def chronology(incident: Incident, until: datetime) -> list[Event]:
     for entry in await audit.history("incident", incident.id):
         if entry.occurred_at < until and entry.action not in ASSESSMENT_ACTIONS:
             events.append(Event(entry.occurred_at, history.sentence(entry)))
+    events += [event for event in await _answer_events(incident.id) if event.at < until]
+    events += [_delivery_event(line, zone) for line in deliveries]
     return sorted(events, key=lambda event: event.at)
+
+
+async def _answer_events(incident_id: int) -> list[Event]:
+    recipients = await (
+        CallRecipient.select(CallRecipient.id, CallRecipient.user.full_name.as_alias("name"))
+        .where(CallRecipient.call.incident == incident_id)
+        .run()
+    )
+    names = {row["id"]: row["name"] or _("relawan") for row in recipients}
+    return [
+        Event(answer.at, _(ANSWER_LABELS[answer.response], name=names[answer.recipient_id]))
+        for answer in await deployment_records.answers(names)
+        if answer.response in ANSWER_LABELS
+    ]
+
+
+def _delivery_event(line: sitrep_aid.DeliveryLine, zone: ZoneInfo) -> Event:
+    """At the time it was recorded when that was on the day of handing over; otherwise at the end
+    of that day, shown by its date only."""
+    item = item_name(line.item_code, line.item_name)
+    if line.destination:
+        text = _("Bantuan disalurkan: %(item)s %(amount)s ke %(destination)s", item=item, amount=line.text, destination=line.destination)
+    else:
+        text = _("Bantuan disalurkan: %(item)s %(amount)s", item=item, amount=line.text)
+    if line.recorded_at.astimezone(zone).date() == line.delivered_on:
+        return Event(line.recorded_at, text)
+    return Event(end_of_day(line.delivered_on, zone) - timedelta(microseconds=1), text, timed=False)
 
 
 def _format_code(code: str) -> str:

@@ -4,15 +4,18 @@ public transparency page. The handlers only read parameters and choose the respo
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 from litestar import Request, get
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
-from litestar.response import Response, Stream, Template
+from litestar.response import File, Response, Stream, Template
 
+from lapor_bencana.config import check_emblem
 from lapor_bencana.incidents.service import incident_or_404
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.sitrep import cap, exports, pdf, report, transparency
+from lapor_bencana.needs.words import number
+from lapor_bencana.sitrep import cap, document, exports, pdf, report, transparency
 from lapor_bencana.aid.deployments import RESPONSE_LABELS
 from lapor_bencana.web.access import PUBLIC, STAFF
 
@@ -23,11 +26,12 @@ def _zone(request: Request):
     return request.app.state.local_zone
 
 
-def _export_page(request: Request, error: str | None = None, dataset: str = "") -> Template:
+async def _export_page(request: Request, error: str | None = None, dataset: str = "") -> Template:
     """The export forms; after refused input, with what was asked kept in the form it came from."""
     params = request.query_params
     context = {
         "datasets": exports.DATASETS,
+        "cap_incidents": await cap.alertable_incidents(),
         "error": error,
         "chosen": {"dataset": dataset, "dari": params.get("dari", ""), "sampai": params.get("sampai", "")},
     }
@@ -37,7 +41,7 @@ def _export_page(request: Request, error: str | None = None, dataset: str = "") 
 
 @get("/koordinator/ekspor", opt=STAFF_ONLY, include_in_schema=False)
 async def export_page(request: Request) -> Template:
-    return _export_page(request)
+    return await _export_page(request)
 
 
 @get("/koordinator/ekspor/{dataset:str}", opt=STAFF_ONLY, include_in_schema=False)
@@ -48,11 +52,11 @@ async def export_file(request: Request, dataset: FromPath[str]) -> Response | St
     params = request.query_params
     kind = params.get("format", "csv")
     if kind not in exports.FORMATS:
-        return _export_page(request, _("Pilih format CSV atau XLSX."), dataset)
+        return await _export_page(request, _("Pilih format CSV atau XLSX."), dataset)
     try:
         period = exports.Period.parse(params.get("dari"), params.get("sampai"), _zone(request))
     except exports.ExportError as problem:
-        return _export_page(request, str(problem), dataset)
+        return await _export_page(request, str(problem), dataset)
     with_contacts = params.get("kontak") == "ya"
     columns = chosen.columns_for(with_contacts)
     rows = await chosen.rows(period)
@@ -95,18 +99,39 @@ async def _situation(request: Request, code: str | None) -> tuple[report.Situati
     if day is None:
         return None, error
     state = request.app.state
+    try:
+        paper = document.paper_of(state.settings, state.regency_name, request.query_params)
+    except ValueError as problem:
+        return None, str(problem)
+    common = {"zone": _zone(request), "regency_name": state.regency_name, "paper": paper}
     if code is None:
-        return await report.regency_report(day, zone=_zone(request), regency_name=state.regency_name), None
+        return await report.regency_report(day, **common), None
     incident = await incident_or_404(code)
-    return await report.incident_report(incident, day, zone=_zone(request), regency_name=state.regency_name), None
+    return await report.incident_report(incident, day, **common), None
 
 
 def _situation_page(request: Request, situation: report.SituationReport | None, error: str | None, pdf_url: str) -> Template:
+    asked = {key: request.query_params.get(key, "") for key in document.SIGNATORY_FIELDS}
+    shown = {"tanggal": situation.day.isoformat()} if situation else {}
+    shown.update({key: value for key, value in asked.items() if value})
     context = {
-        "report": situation, "error": error, "pdf_url": pdf_url, "day": request.query_params.get("tanggal", ""),
-        "response_labels": RESPONSE_LABELS,
+        "report": situation, "error": error, "pdf_url": f"{pdf_url}?{urlencode(shown)}", "day": request.query_params.get("tanggal", ""),
+        "asked": asked, "response_labels": RESPONSE_LABELS, "number": number, "nip_text": document.nip_text,
     }
     return Template("pages/sitrep/report.html", context=context, status_code=422 if error else 200)
+
+
+@get("/koordinator/laporan-situasi/lambang", opt=STAFF_ONLY, include_in_schema=False)
+async def letterhead_emblem(request: Request) -> File:
+    """The coat of arms of the letterhead, for the report page (the PDF embeds the file itself)."""
+    path = request.app.state.settings.letterhead_emblem
+    try:
+        media_type = check_emblem(path) if path else None
+    except ValueError:  # checked at start-up, but the file may have gone since
+        media_type = None
+    if media_type is None:
+        raise NotFoundException()
+    return File(path, media_type=media_type, content_disposition_type="inline")
 
 
 def _pdf_response(situation: report.SituationReport, name: str) -> Response:
