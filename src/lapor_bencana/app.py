@@ -181,6 +181,8 @@ def create_app(
                 "blob_store": files_of(settings.data_dir),
                 "clock": clock,
                 "push_endpoints": push_endpoints,
+                # Reports announce themselves; field officers of the kecamatan hear of each new one.
+                "on_new_report": calls.tell_officers_of_report if settings.notify_officers_of_reports else None,
             }
         ),
         stores={sessions.STORE_NAME: sessions.DatabaseStore(clock=clock)},

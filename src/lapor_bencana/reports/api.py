@@ -90,7 +90,7 @@ async def create_report(request: Request) -> Response:
         store=state.blob_store,
         sender=sender,
         idempotency_key=key,
-        notify_officers=state.settings.notify_officers_of_reports,
+        on_new_report=state.on_new_report,
         json_types=True,
     )
     if outcome.errors:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +22,9 @@ from lapor_bencana.reports.tables import LocationSource
 from lapor_bencana.reports.validation import INDONESIA_BOUNDS, validate
 from lapor_bencana.storage import BlobStore
 from lapor_bencana.timeutil import now
-from lapor_bencana.volunteers import calls
+
+# Told of each new report after its commit; must not raise (the report is stored already).
+NewReportListener = Callable[[Mapping[str, Any]], Awaitable[object]]
 
 # Bots fill every field; people never see this one (it is hidden from sight and from screen readers).
 HONEYPOT_FIELD = "website"
@@ -54,13 +56,13 @@ async def submit(
     store: BlobStore,
     sender: Sender,
     idempotency_key: str | None,
-    notify_officers: bool = False,
+    on_new_report: NewReportListener | None = None,
     json_types: bool = False,
 ) -> Outcome:
     """Checks and stores one report. A repeated Idempotency-Key with the same content gets the
     report stored first; with other content it is refused (IETF Idempotency-Key draft). A new key
-    costs no look-up (the insert itself finds a taken key). With ``notify_officers`` the field
-    officers of its kecamatan are told of a new report. ``json_types``: the JSON API's values, which
+    costs no look-up (the insert itself finds a taken key). ``on_new_report`` hears of a new report
+    once it is stored (others react to it: reports know nothing of who). ``json_types``: the JSON API's values, which
     must have the types and shapes of its schema."""
     if problem := check_idempotency_key(idempotency_key):
         return Outcome(errors={IDEMPOTENCY_KEY_FIELD: problem})
@@ -76,9 +78,9 @@ async def submit(
         return _repeat(existing, fingerprint)
     if outcome.created is not None and not outcome.created.is_new:
         return _repeat(outcome.created.row, fingerprint)
-    if notify_officers and outcome.created is not None:
-        # After the report's commit, never inside it: a failure here costs only the message.
-        await calls.tell_officers_of_report(outcome.created.row)
+    if on_new_report is not None and outcome.created is not None:
+        # After the report's commit, never inside it: the listener must not fail the intake.
+        await on_new_report(outcome.created.row)
     return outcome
 
 

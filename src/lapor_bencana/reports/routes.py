@@ -87,7 +87,7 @@ async def submit_report_form(request: Request) -> Response | Template:
         store=state.blob_store,
         sender=form_sender(request),
         idempotency_key=values.get("idempotency_key") or None,
-        notify_officers=state.settings.notify_officers_of_reports,
+        on_new_report=state.on_new_report,
     )
     if key_problem := outcome.errors.get(intake.IDEMPOTENCY_KEY_FIELD):
         # This page's key went with another report already: a new key lets this one be sent.
