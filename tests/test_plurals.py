@@ -8,6 +8,8 @@ import pytest
 
 from lapor_bencana import i18n
 from lapor_bencana.accounts.signin import too_many_attempts
+from lapor_bencana.config import Settings
+from lapor_bencana.sitrep.document import paper_of
 from lapor_bencana.sitrep.report import SituationReport
 from lapor_bencana.volunteers.call_routes import _sent_notice
 from lapor_bencana.volunteers.calls import Sent
@@ -25,6 +27,7 @@ def situation(sections: int, volunteers: int) -> SituationReport:
     return SituationReport(
         day=date(2026, 1, 5), generated_at=datetime(2026, 1, 5, tzinfo=UTC), regency_name="Balangan",
         zone=ZoneInfo("Asia/Makassar"), sections=[section, *others],
+        paper=paper_of(Settings(), "Balangan", {}),
     )
 
 

@@ -140,7 +140,7 @@ async def test_the_chronology_holds_answers_and_deliveries_in_time_order(app, st
     assert moments == sorted(moments)
     lines = [flat(re.sub(r"<[^>]+>", " ", item)) for item in re.findall(r"<li>(.*?)</li>", chronology, re.S)]
     expected = [
-        "Laporan diverifikasi, kejadian dibuat",
+        "memverifikasi laporan dan membuat kejadian",
         "Budi Santoso bersedia bertugas",
         "Budi Santoso berangkat ke lokasi",
         "Budi Santoso tiba di lokasi",
