@@ -200,7 +200,7 @@
       keyInput.value = newKey();
       waitingKey = entry.key;
       showStatus(messages.msgSavedOffline);
-      statusBox.classList.add("notice-ok");
+      statusBox.classList.replace("notice-warn", "notice-ok");
       statusBox.setAttribute("data-testid", "saved-offline");
       // The form was scrolled to its button: the answer is above, out of sight, unless brought there.
       statusBox.focus();
@@ -235,7 +235,7 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     showStatus("");
-    statusBox.classList.remove("notice-ok");
+    statusBox.classList.replace("notice-ok", "notice-warn");
     var blobs = photos.map(function (photo) { return photo.blob; });
     var sizes = blobs.map(function (blob) { return blob.size; });
     var total = Math.max(1, sizes.reduce(function (a, b) { return a + b; }, 0));
