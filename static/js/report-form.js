@@ -234,8 +234,11 @@
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    // A new report: the notice now speaks of it (the earlier one is listed under "Laporan saya").
+    waitingKey = null;
     showStatus("");
     statusBox.classList.replace("notice-ok", "notice-warn");
+    statusBox.removeAttribute("data-testid");
     var blobs = photos.map(function (photo) { return photo.blob; });
     var sizes = blobs.map(function (blob) { return blob.size; });
     var total = Math.max(1, sizes.reduce(function (a, b) { return a + b; }, 0));
