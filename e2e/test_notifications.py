@@ -46,10 +46,21 @@ def checkin_response() -> bytes:
 
 
 class FakeGcm:
+    """Chromium's push service stand-in. With ``answering`` cleared it takes requests and never
+    answers, as an unreachable push service behind a captive portal or a blocked network does."""
+
     def __init__(self) -> None:
+        self.answering = threading.Event()
+        self.answering.set()
+        self.closing = threading.Event()
+        gcm = self
+
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                while not gcm.answering.wait(0.1):
+                    if gcm.closing.is_set():
+                        return
                 body = checkin_response() if self.path.startswith("/checkin") else b"token=uji-relawan-token"
                 content_type = "application/x-protobuf" if self.path.startswith("/checkin") else "text/plain"
                 self.send_response(200)
@@ -66,6 +77,7 @@ class FakeGcm:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
+        self.closing.set()
         self.server.shutdown()
         self.server.server_close()
 
@@ -81,8 +93,14 @@ def push_server(tmp_path, request):
 
 
 @pytest.fixture
-def push_phone(playwright, browser_type_launch_args, tmp_path):
-    gcm = FakeGcm()
+def gcm():
+    server = FakeGcm()
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def push_phone(playwright, browser_type_launch_args, tmp_path, gcm):
     context = playwright.chromium.launch_persistent_context(
         tmp_path / "profile",
         **{
@@ -98,7 +116,6 @@ def push_phone(playwright, browser_type_launch_args, tmp_path):
     )
     yield context
     context.close()
-    gcm.close()
 
 
 def notifications(page: Page) -> list[dict]:
@@ -119,10 +136,20 @@ def wait_for_notification(page: Page, tag: str) -> dict:
     raise AssertionError(f"no notification with tag {tag!r}: {notifications(page)}")
 
 
-def test_a_volunteer_turns_notifications_on_and_a_call_shows_with_its_buttons(push_phone, push_server):
-    push_server.lapor(
+def sign_in_as_volunteer(page: Page, server: LiveServer) -> None:
+    server.lapor(
         "user", "create", "--role", "relawan", "--username", "rina", "--name", "Rina Relawan", "--password", PASSWORD
     )
+    page.goto(server.base_url + "/masuk?next=/relawan")
+    page.get_by_label("Nomor HP atau nama pengguna").fill("rina")
+    page.get_by_label("Kata sandi").fill(PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(server.base_url + "/relawan")
+    wait_for_service_worker_control(page)
+    expect(page.get_by_test_id("push-state")).to_have_text("Notifikasi belum aktif di perangkat ini.")
+
+
+def test_a_volunteer_turns_notifications_on_and_a_call_shows_with_its_buttons(push_phone, push_server):
     base = push_server.base_url
     push_phone.grant_permissions(["notifications", "geolocation"], origin=base)
     push_phone.set_geolocation(PARINGIN)
@@ -131,13 +158,7 @@ def test_a_volunteer_turns_notifications_on_and_a_call_shows_with_its_buttons(pu
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
 
-    page.goto(base + "/masuk?next=/relawan")
-    page.get_by_label("Nomor HP atau nama pengguna").fill("rina")
-    page.get_by_label("Kata sandi").fill(PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    expect(page).to_have_url(base + "/relawan")
-    wait_for_service_worker_control(page)
-    expect(page.get_by_test_id("push-state")).to_have_text("Notifikasi belum aktif di perangkat ini.")
+    sign_in_as_volunteer(page, push_server)
 
     page.get_by_label("Organisasi").fill("Tagana Balangan")
     page.get_by_label("Evakuasi").check()
@@ -223,3 +244,68 @@ def test_a_volunteer_turns_notifications_on_and_a_call_shows_with_its_buttons(pu
         assert time.monotonic() < deadline, notifications(page)
         time.sleep(0.1)
     assert errors == []
+
+
+# The page's own deadline is 15 s; these tests shorten it on the page (a data attribute, no setting).
+SHORT_DEADLINE_MS = 3000
+ANSWER_WITHIN_MS = SHORT_DEADLINE_MS + 3000
+
+
+def shorten_deadline(page: Page) -> None:
+    page.evaluate(f"() => {{ document.querySelector('[data-push]').dataset.timeoutMs = '{SHORT_DEADLINE_MS}'; }}")
+
+
+def test_an_unreachable_push_service_or_server_gets_an_answer_and_a_retry_never_an_endless_wait(
+    push_phone, push_server, gcm
+):
+    push_phone.grant_permissions(["notifications"], origin=push_server.base_url)
+    page = push_phone.pages[0] if push_phone.pages else push_phone.new_page()
+    sign_in_as_volunteer(page, push_server)
+    shorten_deadline(page)
+    state = page.get_by_test_id("push-state")
+    retry = page.get_by_role("button", name="Coba lagi")
+
+    # The push service takes the registration and never answers: subscribe() would wait forever.
+    gcm.answering.clear()
+    page.get_by_role("button", name="Aktifkan notifikasi").click()
+    expect(state).to_have_text("Sedang memproses…")
+    expect(state).to_have_text(
+        "Layanan notifikasi peramban tidak bisa dihubungi. Coba lagi beberapa saat lagi.", timeout=ANSWER_WITHIN_MS
+    )
+    expect(retry).to_be_visible()
+    expect(page.get_by_role("button", name="Aktifkan notifikasi")).to_be_hidden()
+
+    # The push service is back but our own server is gone: that, and only that, is a matter of signal.
+    gcm.answering.set()
+    push_server.stop()
+    retry.click()
+    expect(state).to_have_text(
+        "Server Lapor Bencana tidak terjangkau. Periksa sinyal lalu coba lagi.", timeout=ANSWER_WITHIN_MS
+    )
+    expect(retry).to_be_visible()
+
+    push_server.start()
+    retry.click()
+    expect(state).to_have_text("Notifikasi aktif di perangkat ini.", timeout=20_000)
+    expect(retry).to_be_hidden()
+    assert len(push_server.query("SELECT endpoint FROM push_subscription")) == 1
+
+
+def test_refused_permission_says_how_to_allow_notifications_in_chrome(push_phone, push_server):
+    page = push_phone.pages[0] if push_phone.pages else push_phone.new_page()
+    sign_in_as_volunteer(page, push_server)
+    cdp = push_phone.new_cdp_session(page)
+    # The person taps "Block" on the prompt (the DevTools protocol sets that answer for the site).
+    cdp.send("Browser.setPermission", {"permission": {"name": "notifications"}, "setting": "denied",
+                                       "origin": push_server.base_url})
+    page.get_by_role("button", name="Aktifkan notifikasi").click()
+    state = page.get_by_test_id("push-state")
+    expect(state).to_contain_text("Notifikasi diblokir di peramban ini. Di Chrome:")
+    expect(state).to_contain_text("ubah Notifikasi menjadi Izinkan")
+    expect(page.get_by_role("button", name="Aktifkan notifikasi")).to_be_hidden()
+    expect(page.get_by_role("button", name="Coba lagi")).to_be_hidden()
+    assert push_server.query("SELECT endpoint FROM push_subscription") == []
+
+    # Coming back later, still blocked: the page says so at once.
+    page.reload()
+    expect(state).to_contain_text("Notifikasi diblokir di peramban ini. Di Chrome:")

@@ -162,3 +162,22 @@ def test_a_poster_address_opens_the_form_at_its_village_and_still_opens_the_form
     assert response.from_service_worker
     expect(page.get_by_role("heading", level=1)).to_have_text("Lapor bencana")
     expect(page.get_by_role("button", name="Kirim laporan")).to_be_visible()
+
+
+def test_the_kept_report_notice_is_shown_at_once_and_becomes_its_tracking_code_when_delivered(
+    context: BrowserContext, own_server
+):
+    page = send_while_server_is_down(context, own_server, "Banjir di Balang, kode muncul tanpa muat ulang")
+    notice = page.get_by_test_id("saved-offline")
+    expect(notice).to_contain_text("akan dikirim otomatis saat ada sinyal")
+    # The person tapped Kirim at the bottom of the form: the answer is brought to them.
+    expect(notice).to_be_focused()
+    expect(notice).to_be_in_viewport()
+    page.evaluate("() => { window.notReloaded = true; }")
+    own_server.start()
+    delivered = page.get_by_test_id("delivered")
+    expect(delivered).to_be_visible(timeout=DELIVERY_TIMEOUT_MS)
+    [(code, _hazard, _description, _key)] = stored_reports(own_server)
+    expect(delivered).to_have_text(f"Laporan sudah terkirim. Kode pelacakan: {code[:4]}-{code[4:]}")
+    expect(delivered.get_by_role("link", name=f"{code[:4]}-{code[4:]}")).to_have_attribute("href", f"/laporan/{code}")
+    assert page.evaluate("() => window.notReloaded") is True

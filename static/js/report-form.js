@@ -198,17 +198,47 @@
       photos.splice(0, photos.length);
       renderPhotos();
       keyInput.value = newKey();
+      waitingKey = entry.key;
       showStatus(messages.msgSavedOffline);
-      statusBox.classList.add("notice-ok");
+      statusBox.classList.replace("notice-warn", "notice-ok");
       statusBox.setAttribute("data-testid", "saved-offline");
+      // The form was scrolled to its button: the answer is above, out of sight, unless brought there.
+      statusBox.focus();
+      statusBox.scrollIntoView({ block: "center" });
       if (window.LaporApp) LaporApp.queued();
     });
   }
 
+  // The report kept last from this page: once the outbox has delivered it (from this page, another
+  // tab or the service worker), the notice turns into its tracking code and link.
+  var waitingKey = null;
+
+  function showDelivered() {
+    if (!waitingKey) return;
+    LaporQueue.sent().then(function (reports) {
+      var delivered = reports.filter(function (report) { return report.key === waitingKey; })[0];
+      if (!delivered) return;
+      waitingKey = null;
+      var link = document.createElement("a");
+      link.href = "/laporan/" + delivered.code;
+      link.textContent = delivered.code.slice(0, 4) + "-" + delivered.code.slice(4);
+      link.setAttribute("data-delivered-code", delivered.code);
+      var parts = messages.msgDelivered.split("{code}");
+      statusBox.textContent = "";
+      statusBox.append(parts[0], link, parts.slice(1).join(""));
+      statusBox.setAttribute("data-testid", "delivered");
+    });
+  }
+  window.addEventListener("lapor-outbox-changed", showDelivered);
+  if (LaporQueue.channel) LaporQueue.channel.addEventListener("message", showDelivered);
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
+    // A new report: the notice now speaks of it (the earlier one is listed under "Laporan saya").
+    waitingKey = null;
     showStatus("");
-    statusBox.classList.remove("notice-ok");
+    statusBox.classList.replace("notice-ok", "notice-warn");
+    statusBox.removeAttribute("data-testid");
     var blobs = photos.map(function (photo) { return photo.blob; });
     var sizes = blobs.map(function (blob) { return blob.size; });
     var total = Math.max(1, sizes.reduce(function (a, b) { return a + b; }, 0));
@@ -227,7 +257,7 @@
       },
     }).then(function (delivered) {
       progressBar.value = 100;
-      return LaporQueue.remember(delivered.code, entry.fields).then(function () {
+      return LaporQueue.remember(delivered.code, entry.fields, entry.key).then(function () {
         var query = delivered.photosRejected ? "?baru=1&foto_ditolak=" + delivered.photosRejected : "?baru=1";
         window.location.assign("/laporan/" + delivered.code + query);
       });

@@ -60,9 +60,10 @@
     });
   }
 
-  function remember(code, fields) {
+  // key: the report's idempotency key, by which the page that kept it learns its code.
+  function remember(code, fields, key) {
     return withStore("sent", "readwrite", function (store) {
-      store.put({ code: code, hazard: fields.hazard || "", sentAt: Date.now() });
+      store.put({ code: code, hazard: fields.hazard || "", sentAt: Date.now(), key: key || null });
     }).then(changed);
   }
 
@@ -87,7 +88,7 @@
         return save(stored);
       },
     }).then(function (delivered) {
-      return discard(stored.key).then(function () { return remember(delivered.code, stored.fields); });
+      return discard(stored.key).then(function () { return remember(delivered.code, stored.fields, stored.key); });
     }, function (error) {
       stored.attempts += 1;
       if (error.kind === "invalid") stored.rejected = error.detail;

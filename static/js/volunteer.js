@@ -31,10 +31,20 @@
   var stateBox = section.querySelector("[data-push-state]");
   var onButton = section.querySelector("[data-push-on]");
   var offButton = section.querySelector("[data-push-off]");
+  var retryButton = section.querySelector("[data-push-retry]");
   var supported = "serviceWorker" in navigator && "PushManager" in window && "Notification" in window;
   var thisEndpoint = null;
 
-  function ServerRefusal(message) { this.message = message; }
+  // Why turning notifications on or off did not work, as the person must be told it:
+  // "blocked" (permission refused), "unanswered" (the permission prompt was never answered),
+  // "unreachable" (the browser's push service did not answer), "network" (our server did not
+  // answer), "refused" (our server said no, with its own message), "failed" (anything else).
+  function Problem(kind, message) {
+    this.kind = kind;
+    this.message = message;
+  }
+
+  var PROBLEM_MESSAGES = { unanswered: "msgUnanswered", unreachable: "msgUnreachable", network: "msgNetwork", failed: "msgFailed" };
 
   function show(state, message) {
     var names = { on: "msgOn", off: "msgOff", blocked: "msgBlocked", unsupported: "msgUnsupported", working: "msgWorking" };
@@ -42,6 +52,21 @@
     stateBox.setAttribute("data-state", state);
     onButton.hidden = state !== "off";
     offButton.hidden = state !== "on";
+    retryButton.hidden = state !== "retry";
+  }
+
+  // Every step may hang (pushManager.subscribe does, forever, in some browsers when the push
+  // service cannot be reached): each one gets what is left of one deadline set at the tap, so that
+  // the person always gets an answer in time. `kind` says what a step that runs out means.
+  function deadline() {
+    var ends = Date.now() + (Number(messages.timeoutMs) || 15000);
+    return function (promise, kind) {
+      return new Promise(function (resolve, reject) {
+        var timer = setTimeout(function () { reject(new Problem(kind)); }, Math.max(0, ends - Date.now()));
+        promise.then(function (value) { clearTimeout(timer); resolve(value); },
+          function (error) { clearTimeout(timer); reject(error); });
+      });
+    };
   }
 
   function csrfToken() {
@@ -49,8 +74,13 @@
     return input ? input.value : "";
   }
 
+  // fetch() rejects only when no answer came at all: that, and only that, is a signal problem.
+  function ownServer(url, options) {
+    return fetch(url, options).catch(function () { throw new Problem("network"); });
+  }
+
   function sendSubscription(method, body) {
-    return fetch("/api/v1/push/subscriptions", {
+    return ownServer("/api/v1/push/subscriptions", {
       method: method,
       headers: { "Content-Type": "application/json", "Accept": "application/json", "x-csrftoken": csrfToken() },
       body: JSON.stringify(body),
@@ -59,20 +89,28 @@
       // A device the server no longer has (its push service said it was gone) is removed already.
       if (response.ok || (method === "DELETE" && response.status === 404)) return response;
       return response.json().catch(function () { return {}; }).then(function (answer) {
-        throw new ServerRefusal(answer.detail || messages.msgFailed);
+        throw new Problem("refused", answer.detail);
       });
     });
   }
 
   function applicationServerKey() {
-    return fetch("/api/v1/push/public-key", { headers: { "Accept": "application/json" } }).then(function (response) {
-      if (!response.ok) throw new Error("public key " + response.status);
+    return ownServer("/api/v1/push/public-key", { headers: { "Accept": "application/json" } }).then(function (response) {
+      if (!response.ok) throw new Problem("failed");
       return response.json();
     }).then(function (answer) {
       var base64 = answer.public_key.replace(/-/g, "+").replace(/_/g, "/");
       var raw = atob(base64 + "===".slice((base64.length + 3) % 4));
       return Uint8Array.from(raw, function (c) { return c.charCodeAt(0); });
     });
+  }
+
+  // Chromium says AbortError when its push service cannot be reached (or refuses the
+  // registration), NotAllowedError when notifications are not permitted.
+  function subscribeProblem(error) {
+    if (Notification.permission === "denied" || (error && error.name === "NotAllowedError")) return new Problem("blocked");
+    if (error && error.name === "AbortError") return new Problem("unreachable");
+    return new Problem("failed");
   }
 
   function devicesChanged() {
@@ -96,19 +134,28 @@
   }
 
   function failed(error) {
-    show(thisEndpoint ? "on" : "off", error instanceof ServerRefusal ? error.message : messages.msgFailed);
+    var problem = error instanceof Problem ? error : new Problem("failed");
+    if (problem.kind === "blocked") return show("blocked");
+    var message = problem.message || messages[PROBLEM_MESSAGES[problem.kind] || "msgFailed"];
+    // Turning off failed: notifications are still on here, and the off button stays.
+    if (thisEndpoint) return show("on", message);
+    show(problem.kind === "unreachable" || problem.kind === "network" ? "retry" : "off", message);
   }
 
   function turnOn() {
     show("working");
+    var inTime = deadline();
     // Asked only now, after the tap: a prompt on page load is refused (and then blocked) far more often.
-    Notification.requestPermission().then(function (permission) {
+    inTime(Notification.requestPermission(), "unanswered").then(function (permission) {
       if (permission === "denied") return show("blocked");
       if (permission !== "granted") return show("off");
-      return Promise.all([navigator.serviceWorker.ready, applicationServerKey()]).then(function (ready) {
-        return ready[0].pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: ready[1] });
+      return inTime(navigator.serviceWorker.ready, "failed").then(function (registration) {
+        return inTime(applicationServerKey(), "network").then(function (key) {
+          return inTime(registration.pushManager.subscribe({ userVisibleOnly: true, applicationServerKey: key })
+            .catch(function (error) { throw subscribeProblem(error); }), "unreachable");
+        });
       }).then(function (subscription) {
-        return sendSubscription("POST", subscription.toJSON()).catch(function (error) {
+        return inTime(sendSubscription("POST", subscription.toJSON()), "network").catch(function (error) {
           // A subscription the server refused would never be sent to: it must not look active.
           return subscription.unsubscribe().then(function () { throw error; });
         }).then(function () {
@@ -122,11 +169,12 @@
 
   function turnOff() {
     show("working");
-    navigator.serviceWorker.ready.then(function (registration) {
+    var inTime = deadline();
+    inTime(navigator.serviceWorker.ready.then(function (registration) {
       return registration.pushManager.getSubscription();
-    }).then(function (subscription) {
+    }), "failed").then(function (subscription) {
       if (!subscription) return null;
-      return sendSubscription("DELETE", { endpoint: subscription.endpoint }).then(function () {
+      return inTime(sendSubscription("DELETE", { endpoint: subscription.endpoint }), "network").then(function () {
         return subscription.unsubscribe();
       });
     }).then(function () {
@@ -147,6 +195,7 @@
     if (event.detail.target.id === "push-devices") markDevices();
   });
   onButton.addEventListener("click", turnOn);
+  retryButton.addEventListener("click", turnOn);
   offButton.addEventListener("click", turnOff);
   markDevices();
 
