@@ -127,9 +127,10 @@ async def _after_report_action(
         if not request.headers.get("HX-Request"):
             return Redirect(f"/koordinator/laporan/{report_id}", status_code=303)
     report = await _report_or_404(report_id)
-    context = await _report_context(report, search) | {"error": error}
+    htmx = bool(request.headers.get("HX-Request"))
+    context = await _report_context(report, search) | {"error": error, "status_oob": htmx}
     # Without htmx a refused action shows the whole page with the reason, the form as it was.
-    template = "fragments/desk/report_actions.html" if request.headers.get("HX-Request") else "pages/desk/report.html"
+    template = "fragments/desk/report_actions.html" if htmx else "pages/desk/report.html"
     return Template(template, context=context, status_code=422 if error else 200)
 
 
