@@ -58,6 +58,7 @@ async def test_the_first_assessment_starts_from_the_accepted_reports_counts(app,
     assert (input_value(page, "displaced"), input_value(page, "injured"), input_value(page, "dead")) == ("45", "2", "")
     assert "Diisi dari 2 laporan terverifikasi" in page
     assert step_of(page) == "kaji-cepat" and '<details id="kaji-cepat" open>' in page
+    assert 'Kebutuhan dihitung setelah ada kaji cepat terverifikasi. <a href="#kaji-cepat">' in page
     # The field page's form is the officer's own count: never pre-filled.
     officer = client_of(app)
     await sign_in(officer, "budi")
