@@ -89,6 +89,8 @@ def test_a_call_reaches_the_volunteers_phone_and_the_answer_the_coordinators_ope
     expect(desk.get_by_text("Pilih paling sedikit satu keahlian yang dibutuhkan.")).to_be_visible()
     expect(desk.get_by_label("Pesan singkat (tidak wajib)")).to_have_value("Kumpul di balai desa")
     desk.get_by_role("checkbox", name="Dapur umum", exact=True).check()
+    # Ticking a skill asks again whom the call would reach, before anything is sent.
+    expect(desk.get_by_test_id("call-reach")).to_contain_text("1 relawan cocok dalam jangkauan; 1 di antaranya")
     desk.get_by_role("button", name="Kirim panggilan").click()
     # (The notice "Panggilan dikirim ke 1 orang" may already be gone: the live refresh the call
     # itself announces can land after the form's answer.)

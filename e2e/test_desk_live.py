@@ -92,6 +92,7 @@ def watch_two_desks(browser: Browser, sari_on: LiveServer, dewi_on: LiveServer) 
     sari.locator(f'[data-report-code="{code}"] a').click()
     sari.get_by_role("button", name="Benar: jadikan kejadian baru").click()
     expect(sari.get_by_test_id("report-actions")).to_contain_text("Terverifikasi")
+    expect(sari.get_by_test_id("report-status")).to_have_text("Terverifikasi")  # the badge too, out of band
     # On the other screen the report leaves the queue of new reports and the incident appears.
     expect(dewi.locator(f'[data-report-code="{code}"]')).to_have_count(0, timeout=LIVE_TIMEOUT_MS)
     expect(dewi.get_by_test_id("open-incidents")).to_contain_text("Banjir – Balang", timeout=LIVE_TIMEOUT_MS)

@@ -207,6 +207,7 @@ async def test_reporting_out_is_for_staff_and_the_transparency_page_for_everyone
 async def test_calls_for_help_are_sent_by_staff_and_answered_by_field_accounts(app):
     assert {
         ("POST", "/koordinator/kejadian/ZZZZZZZZ/panggilan", "staff"),
+        ("GET", "/koordinator/kejadian/ZZZZZZZZ/panggilan/jangkauan", "staff"),
         ("GET", "/kejadian/ZZZZZZZZ", "field"),
         ("POST", "/kejadian/ZZZZZZZZ/jawab", "field"),
     } <= set(endpoints(app))

@@ -166,6 +166,7 @@ def create_app(
             push_routes.store_subscription,
             push_routes.delete_subscription,
             call_routes.send_call,
+            call_routes.call_reach,
             call_routes.field_incident,
             call_routes.answer_call,
             static_files,

@@ -11,8 +11,9 @@ from typing import Any
 from lapor_bencana import audit
 from lapor_bencana.i18n import N_
 from lapor_bencana.i18n import gettext as _
-from lapor_bencana.impact import Unit, View, figures_in
+from lapor_bencana.impact import COUNT_FIELDS, Unit, View, figures_in
 from lapor_bencana.incidents.tables import Assessment, Incident
+from lapor_bencana.reports.tables import Report, ReportStatus
 from lapor_bencana.incidents.triage import Context, TriageError
 from lapor_bencana.reports.validation import MAX_HOUSES, MAX_PEOPLE, Invalid, clean_count, clean_text
 from lapor_bencana.timeutil import now
@@ -111,3 +112,33 @@ async def latest_verified(incident_id: int) -> dict | None:
         .first()
         .run()
     )
+
+
+# Reports a coordinator accepted as describing the incident (verified into it or merged with it).
+ACCEPTED_REPORTS = (ReportStatus.TERVERIFIKASI, ReportStatus.DIGABUNG, ReportStatus.DITANGANI, ReportStatus.SELESAI)
+
+
+def largest_counts(reports: list[Mapping[str, Any]]) -> dict[str, int]:
+    """Each count at its largest over the reports: residents report the same people, so adding
+    their counts would count them twice. Counts nobody gave are left out (not known, not zero)."""
+    largest: dict[str, int] = {}
+    for report in reports:
+        for name in COUNT_FIELDS:
+            if report.get(name) is not None:
+                largest[name] = max(largest.get(name, 0), report[name])
+    return largest
+
+
+async def first_assessment_prefill(incident_id: int) -> tuple[dict[str, int], int]:
+    """What the coordinator's first rapid assessment starts from, and from how many reports: the
+    accepted reports' counts, so nobody types again what residents already gave. Nothing once any
+    assessment exists, since later ones start from what was counted on site."""
+    if await Assessment.exists().where(Assessment.incident == incident_id).run():
+        return {}, 0
+    reports = await (
+        Report.select(*(getattr(Report, name) for name in COUNT_FIELDS))
+        .where((Report.incident == incident_id) & Report.status.is_in(list(ACCEPTED_REPORTS)))
+        .run()
+    )
+    counted = [report for report in reports if any(report[name] is not None for name in COUNT_FIELDS)]
+    return largest_counts(counted), len(counted)

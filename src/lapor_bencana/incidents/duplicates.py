@@ -17,6 +17,7 @@ from piccolo.columns.combination import CombinableMixin
 
 from lapor_bencana.geo import bounding_box, distance_km
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
+from lapor_bencana.reports.tables import Report, ReportStatus
 
 # "About 2 km" (the coordinator desk issue): one fire or flood rarely spans more.
 RADIUS_KM = 2.0
@@ -100,3 +101,33 @@ async def candidates_for(report: dict) -> list[Candidate]:
     if not near:
         return []
     return rank(report, await query.where(reduce(or_, near)).run())
+
+
+async def new_reports_near(incident: Incident, limit: int = 100) -> list[int]:
+    """The new reports this incident would be suggested for (the same rule as :func:`candidates_for`,
+    from the incident's side): what is left to verify or merge before its figures are complete.
+    Oldest first."""
+    near = []
+    if incident.latitude is not None and incident.longitude is not None:
+        box = bounding_box(incident.latitude, incident.longitude, RADIUS_KM)
+        near.append(
+            (Report.latitude >= box.min_lat) & (Report.latitude <= box.max_lat)
+            & (Report.longitude >= box.min_lon) & (Report.longitude <= box.max_lon)
+        )
+    if incident.village:
+        near.append(Report.village == incident.village)
+    if not near:
+        return []
+    rows = await (
+        Report.select(Report.id, Report.hazard, Report.occurred_at, Report.latitude, Report.longitude, Report.village)
+        .where((Report.status == ReportStatus.BARU) & (Report.hazard == incident.hazard) & reduce(or_, near))
+        .order_by(Report.received_at)
+        .limit(limit)
+        .run()
+    )
+    own = {
+        "id": incident.id, "code": incident.code, "title": incident.title, "hazard": incident.hazard,
+        "status": incident.status, "occurred_at": incident.occurred_at, "closed_at": incident.closed_at,
+        "latitude": incident.latitude, "longitude": incident.longitude, "village": incident.village,
+    }
+    return [row["id"] for row in rows if rank(row, [own])]

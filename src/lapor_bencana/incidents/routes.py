@@ -22,7 +22,8 @@ from lapor_bencana.accounts.service import STAFF_ROLES
 from lapor_bencana.aid.panel import aid_context
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents import assessments, queries, triage
-from lapor_bencana.incidents.duplicates import candidates_for
+from lapor_bencana.incidents.duplicates import candidates_for, new_reports_near
+from lapor_bencana.incidents.next_step import Progress, next_step
 from lapor_bencana.incidents.tables import EmergencyStatus, Incident, IncidentStatus, Priority
 from lapor_bencana.needs.calculator import NeedsError, NeedsInputs, NeedsResult, calculate
 from lapor_bencana.needs.service import current_standards
@@ -127,9 +128,10 @@ async def _after_report_action(
         if not request.headers.get("HX-Request"):
             return Redirect(f"/koordinator/laporan/{report_id}", status_code=303)
     report = await _report_or_404(report_id)
-    context = await _report_context(report, search) | {"error": error}
+    htmx = bool(request.headers.get("HX-Request"))
+    context = await _report_context(report, search) | {"error": error, "status_oob": htmx}
     # Without htmx a refused action shows the whole page with the reason, the form as it was.
-    template = "fragments/desk/report_actions.html" if request.headers.get("HX-Request") else "pages/desk/report.html"
+    template = "fragments/desk/report_actions.html" if htmx else "pages/desk/report.html"
     return Template(template, context=context, status_code=422 if error else 200)
 
 
@@ -194,7 +196,26 @@ async def incident_context(incident: Incident) -> dict[str, Any]:
     names = await regions.names({incident.village, incident.village.rsplit(".", 1)[0]} if incident.village else set())
     figures = await assessments.latest_verified(incident.id)
     needs, needs_problem = await needs_of(incident, figures)
+    history = await assessments.history(incident.id)
+    aid = await aid_context(incident, needs)
+    personnel = aid["aid_personnel"]
+    call_desk = await calls.desk_view(incident, needs, personnel.willing + personnel.arrived)
+    new_reports = await new_reports_near(incident)
+    progress = Progress(
+        status=IncidentStatus(incident.status),
+        new_reports=len(new_reports),
+        verified_assessment=figures is not None,
+        unverified_assessments=sum(not a["verified"] for a in history),
+        personnel_needed=personnel.needed,
+        calls_sent=len(call_desk["calls"]),
+        items_missing=sum(row.missing > 0 for row in aid["aid_rows"]),
+    )
+    prefill, prefill_reports = await assessments.first_assessment_prefill(incident.id)
     return {
+        "next_step": next_step(progress),
+        "first_new_report": new_reports[0] if new_reports else None,
+        "assessment_prefill": prefill,
+        "assessment_prefill_reports": prefill_reports,
         "needs": needs,
         "needs_problem": needs_problem,
         "incident": incident,
@@ -202,14 +223,14 @@ async def incident_context(incident: Incident) -> dict[str, Any]:
         "district_name": names.get((incident.village or "").rsplit(".", 1)[0]),
         "reports": await queries.reports_of_incident(incident.id),
         "figures": figures,
-        "assessments": await assessments.history(incident.id),
+        "assessments": history,
         "events": await audit.history("incident", incident.id),
         "next_statuses": sorted(triage.ALLOWED_STATUS_CHANGES[IncidentStatus(incident.status)]),
         "priorities": list(Priority),
         "emergency_statuses": list(EmergencyStatus),
         "note_labels": assessments.NOTE_FIELDS,
-        **await aid_context(incident, needs),
-        "call_desk": await calls.desk_view(incident),
+        **aid,
+        "call_desk": call_desk,
     }
 
 

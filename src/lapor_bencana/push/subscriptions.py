@@ -60,6 +60,20 @@ async def remove_subscription(user_id: int, endpoint: str) -> bool:
     return True
 
 
+async def users_with_devices(user_ids: list[int]) -> int:
+    """How many of these users have a device with notifications on (a push could reach them)."""
+    reached: set[int] = set()
+    for start in range(0, len(user_ids), outbox.CHUNK):
+        rows = await (
+            PushSubscription.select(PushSubscription.user)
+            .where(PushSubscription.user.is_in(list(user_ids[start : start + outbox.CHUNK])))
+            .distinct()
+            .run()
+        )
+        reached.update(row["user"] for row in rows)
+    return len(reached)
+
+
 async def devices_of(user_id: int) -> list[dict]:
     """The user's subscriptions, newest first, each with the push service's host to name it by."""
     rows = await (

@@ -47,7 +47,10 @@ async def send_call(request: Request, code: FromPath[str]) -> Response | Templat
             notice = _sent_notice(sent)
     if not _is_htmx(request) and not errors:
         return Redirect(f"/koordinator/kejadian/{incident.code}", status_code=303)
-    context = await incident_context(incident) | {"call_errors": errors, "call_values": data, "call_notice": notice}
+    context = await incident_context(incident)
+    # The reach shown beside the form is that of the choice sent back in it, not of the defaults.
+    context["call_desk"] = context["call_desk"] | {"reach": await calls.reach(incident, data)}
+    context |= {"call_errors": errors, "call_values": data, "call_notice": notice}
     template = "fragments/desk/incident_live.html" if _is_htmx(request) else "pages/desk/incident.html"
     return Template(template, context=context, status_code=422 if errors else 200)
 
@@ -58,11 +61,30 @@ def _sent_notice(sent: calls.Sent) -> str:
             "Panggilan disimpan, tetapi tidak ada relawan siaga dengan keahlian itu dalam jangkauan. "
             "Perluas jangkauan atau pilih keahlian lain."
         )
+    if sent.messages == 0:
+        return ngettext(
+            "Panggilan disimpan untuk %(num)s relawan, tetapi tidak satu pun menyalakan notifikasi: tidak ada yang "
+            "dikirim. Hubungi mereka lewat telepon.",
+            "Panggilan disimpan untuk %(num)s relawan, tetapi tidak satu pun menyalakan notifikasi: tidak ada yang "
+            "dikirim. Hubungi mereka lewat telepon.",
+            sent.targets,
+        )
     return _(
         "Panggilan dikirim ke %(people)s (%(devices)s).",
         people=ngettext("%(num)s orang", "%(num)s orang", sent.targets),
         devices=ngettext("%(num)s perangkat", "%(num)s perangkat", sent.messages),
     )
+
+
+@get("/koordinator/kejadian/{code:str}/panggilan/jangkauan", opt={"access": STAFF}, include_in_schema=False)
+async def call_reach(request: Request, code: FromPath[str]) -> Response | Template:
+    """Who the call form's current skills and radius would reach (asked by htmx as they change);
+    without htmx the incident page shows it."""
+    incident = await incident_or_404(code)
+    if not _is_htmx(request):
+        return Redirect(f"/koordinator/kejadian/{incident.code}#panggilan", status_code=303)
+    chosen = {"skills": request.query_params.getall("skills", []), "radius_km": request.query_params.get("radius_km")}
+    return Template("fragments/desk/call_reach.html", context={"incident": incident, "reach": await calls.reach(incident, chosen)})
 
 
 @get("/kejadian/{code:str}", opt={"access": FIELD}, include_in_schema=False)

@@ -26,7 +26,10 @@ from lapor_bencana.i18n import N_, ngettext
 from lapor_bencana.i18n import gettext as _
 from lapor_bencana.incidents.tables import Incident, IncidentStatus
 from lapor_bencana.incidents.triage import Context
+from lapor_bencana.needs.calculator import NeedsResult
+from lapor_bencana.needs.rules import Unit
 from lapor_bencana.push import outbox
+from lapor_bencana.push.subscriptions import users_with_devices
 from lapor_bencana.push.outbox import PushMessage
 from lapor_bencana.push.tables import JobStatus, PushJob, Urgency
 from lapor_bencana.regions.service import names as region_names
@@ -417,9 +420,46 @@ async def calls_of(incident_id: int) -> list[dict[str, Any]]:
     ]
 
 
-async def desk_view(incident: Incident) -> dict[str, Any]:
+@dataclass(frozen=True)
+class CallDefaults:
+    skills: tuple[str, ...]
+    people_needed: int
+
+
+def defaults_from_needs(needs: NeedsResult | None, already_coming: int) -> CallDefaults:
+    """The call form's starting point: the people the needs calculation asks for, less those who
+    already said they are coming, with the skills its personnel lines name."""
+    lines = [line for line in needs.personnel if line.quantity > 0] if needs else []
+    people = int(sum(line.quantity for line in lines if line.unit == Unit.ORANG))
+    wanted = {skill_catalogue.FOR_PERSONNEL[line.code] for line in lines if line.code in skill_catalogue.FOR_PERSONNEL}
+    skills = tuple(skill.code for skill in skill_catalogue.SKILLS if skill.code in wanted)
+    return CallDefaults(skills, min(max(people - already_coming, 1), MAX_PEOPLE))
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who a call would reach now: matching volunteers in range, and how many of them have a device
+    with notifications on (the others would be called, but hear nothing)."""
+
+    volunteers: int
+    with_device: int
+
+
+async def reach(incident: Incident, chosen: Mapping[str, Any]) -> Reach | None:
+    """``chosen`` holds the form's skills and radius; None while they are not a valid call."""
+    wanted, _errors = validate({"skills": chosen.get("skills"), "radius_km": chosen.get("radius_km")}, incident.radius_km)
+    if wanted is None:
+        return None
+    targets = await select_targets(place_of(incident), wanted.skills, wanted.radius_km)
+    return Reach(len(targets), await users_with_devices([target.user_id for target in targets]))
+
+
+async def desk_view(incident: Incident, needs: NeedsResult | None, already_coming: int) -> dict[str, Any]:
     """What the coordinator's incident page needs for its calls section."""
+    defaults = defaults_from_needs(needs, already_coming)
     return {
+        "defaults": defaults,
+        "reach": await reach(incident, {"skills": list(defaults.skills), "radius_km": incident.radius_km}),
         "calls": await calls_of(incident.id),
         "skills": skill_catalogue.SKILLS,
         "skill_labels": {skill.code: skill.label for skill in skill_catalogue.SKILLS},

@@ -41,3 +41,13 @@ def mask(codes: list[str] | tuple[str, ...] | set[str]) -> int:
 
 def codes(value: int) -> list[str]:
     return [skill.code for skill in SKILLS if value & skill.bit]
+
+# The skill each personnel line of the needs standards asks for (rule code → skill code), so that
+# a call for help starts from what the calculation wants. A rule added without an entry here still
+# counts its people; the coordinator ticks its skill by hand.
+FOR_PERSONNEL = {
+    "petugas_evakuasi": "evakuasi",
+    "petugas_dapur_umum": "dapur_umum",
+    "pendamping_psikososial": "psikososial",
+    "tenaga_kesehatan": "medis",
+}
