@@ -10,7 +10,7 @@ import re
 from unittest import mock
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, expect
 
 from e2e.test_accounts import sign_in
 from lapor_bencana.web.access import rule_of
@@ -147,6 +147,32 @@ def test_every_staff_and_field_page_fits_a_phone_and_a_laptop(browser: Browser, 
         assert waiting == [], f"no link gives the parameters of {waiting}"
         assert checked, f"no page checked for {identifier}"
     assert problems == [], "\n".join(problems)
+
+
+def test_the_first_report_of_the_queue_is_above_the_fold_on_a_phone(page: Page, demo_server):
+    sign_in(page, demo_server.base_url, "koordinator")
+    page.wait_for_url(demo_server.base_url + "/koordinator")
+    filters = page.get_by_test_id("queue-filters")
+    expect(filters).not_to_have_attribute("open", "")
+    expect(filters.get_by_label("Jenis")).to_be_hidden()
+    first = page.locator(".queue-row").first
+    box = first.bounding_box()
+    assert box["y"] + 64 <= SIZES["phone"]["height"], box
+    # Filtering unfolds the control again, so the coordinator sees what narrowed the queue.
+    filters.locator("summary").click()
+    filters.get_by_label("Sumber").select_option(index=1)
+    page.wait_for_url("**/koordinator?*")
+    page.reload()
+    expect(page.get_by_test_id("queue-filters")).to_have_attribute("open", "")
+
+
+def test_no_queue_row_ends_in_a_separator(page: Page, demo_server):
+    sign_in(page, demo_server.base_url, "koordinator")
+    page.goto(demo_server.base_url + "/koordinator?status=semua")
+    # The demo's reports give one figure without houses damaged: the separator after it used to stay.
+    lines = page.get_by_test_id("queue-casualties").all_inner_texts()
+    assert "Luka-luka 1" in lines, lines
+    assert [line for line in lines if line.strip().endswith("·")] == []
 
 
 WORDS = "<p>Penanggulangan bencana daerah</p>"
