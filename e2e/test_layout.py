@@ -45,7 +45,12 @@ LAYOUT_PROBLEMS = """() => {
     const scale = el instanceof SVGElement && el.getScreenCTM() ? Math.abs(el.getScreenCTM().d) : 1;
     const size = parseFloat(getComputedStyle(el).fontSize) * scale;
     if (size < 11.95) { problems.push(`text of ${size.toFixed(1)} px: ${describe(el)}`); reported.add(el); continue; }
-    if (el instanceof SVGElement) continue;
+    if (el instanceof SVGElement) {
+      // An SVG clips what it draws outside its box.
+      const [text, box] = [el.getBoundingClientRect(), el.ownerSVGElement.getBoundingClientRect()];
+      if (text.left < box.left - 1 || text.right > box.right + 1) problems.push(`text cut off: ${describe(el)}`);
+      continue;
+    }
     // A word is what lies between the places a line may break without breaking a word.
     const word = /[^\\s\\-\\u2010-\\u2014\\/]+/g;
     for (let match = word.exec(node.data); match; match = word.exec(node.data)) {
@@ -186,6 +191,7 @@ CHART = '<svg viewBox="0 0 1000 100" class="chart"><text x="0" y="50" class="cha
         (WORDS, {"overflowX": "auto", "width": "5rem", "whiteSpace": "nowrap"}, "box scrolls sideways"),
         (WORDS, {"fontSize": "11px"}, "text of 11.0 px"),
         (CHART, {}, "text of"),
+        ('<svg viewBox="0 0 100 20" class="chart"><text x="90" y="15" class="chart-label">Penanggulangan</text></svg>', {}, "text cut off"),
         (WORDS, {"width": "4rem", "overflowWrap": "anywhere"}, "word broken"),
     ],
 )

@@ -149,6 +149,7 @@ def test_a_column_chart_scales_to_the_highest_day_and_labels_some_days():
     heights = [float(part.split('"')[0]) for part in svg.split('height="')[1:]]
     assert heights == [0, 136, 68]  # the plot is 136 units high
     assert ">1/11<" in svg and ">3/11<" in svg and ">2/11<" not in svg  # every second label, back from the last
+    assert 'text-anchor="start">1/11<' in svg and 'text-anchor="end">3/11<' in svg  # held inside the chart
     four = charts.column_chart(bars + [charts.Bar("4 Nov", 1, "4/11")], "t", "d", label_every=2)
     assert ">4/11<" in four and ">2/11<" in four and ">1/11<" not in four
 

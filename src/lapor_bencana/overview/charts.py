@@ -62,8 +62,10 @@ def column_chart(bars: list[Bar], title: str, description: str, label_every: int
         if bar.value:
             body.append(f'<text class="chart-value" x="{middle}" y="{_number(y - 4)}" text-anchor="middle">{bar.value}</text>')
         if (len(bars) - 1 - index) % label_every == 0:
+            # Labels under the first and last columns are held inside the chart, which clips them.
+            anchor, at = ("end", width - left) if index == len(bars) - 1 and index else ("start", left) if index == 0 else ("middle", middle)
             body.append(
-                f'<text class="chart-label" x="{middle}" y="{height - 8}" text-anchor="middle">{escape(bar.short or bar.label)}</text>'
+                f'<text class="chart-label" x="{at}" y="{height - 8}" text-anchor="{anchor}">{escape(bar.short or bar.label)}</text>'
             )
     return _frame(width, height, title, description, body, "columns")
 
@@ -80,7 +82,8 @@ def bar_chart(bars: list[Bar], title: str, description: str) -> Markup:
         y = gap + index * row
         long = room * bar.value / highest
         body.append(
-            f'<text class="chart-label" x="0" y="{y + 13}">{escape(bar.label)}</text>'
+            # 2 units in: a letter such as "J" reaches left of its origin, and the SVG clips it.
+            f'<text class="chart-label" x="2" y="{y + 13}">{escape(bar.label)}</text>'
             f'<rect class="chart-bar" x="0" y="{y + bar_top}" width="{_number(long)}" height="{bar_height}">'
             f"<title>{escape(bar.label)}: {bar.value}</title></rect>"
             f'<text class="chart-value" x="{_number(long + 6)}" y="{y + bar_top + bar_height / 2 + 1}" dominant-baseline="middle">{bar.value}</text>'
