@@ -63,7 +63,11 @@ def column_chart(bars: list[Bar], title: str, description: str, label_every: int
             body.append(f'<text class="chart-value" x="{middle}" y="{_number(y - 4)}" text-anchor="middle">{bar.value}</text>')
         if (len(bars) - 1 - index) % label_every == 0:
             # Labels under the first and last columns are held inside the chart, which clips them.
-            anchor, at = ("end", width - left) if index == len(bars) - 1 and index else ("start", left) if index == 0 else ("middle", middle)
+            anchor, at = "middle", middle
+            if index == 0:
+                anchor, at = "start", left
+            elif index == len(bars) - 1:
+                anchor, at = "end", width - left
             body.append(
                 f'<text class="chart-label" x="{at}" y="{height - 8}" text-anchor="{anchor}">{escape(bar.short or bar.label)}</text>'
             )
