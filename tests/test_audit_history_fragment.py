@@ -72,8 +72,8 @@ async def test_the_raw_record_stays_available_for_auditors(app, monkeypatch):
     html = await render(app, "incident", 7)
     raw = "".join(RAW_RECORDS.findall(html))
     assert "Catatan asli untuk pemeriksa" in raw
-    assert "&#34;action&#34;:&#34;incident.status&#34;" in raw
-    assert "&#34;after&#34;:{&#34;status&#34;:&#34;ditangani&#34;}" in raw
+    assert '\n &#34;action&#34;: &#34;incident.status&#34;,\n' in raw
+    assert '\n &#34;after&#34;: {\n  &#34;status&#34;: &#34;ditangani&#34;\n },\n' in raw
 
 
 async def test_the_fragment_follows_the_language_of_the_page(app, monkeypatch):

@@ -1,6 +1,7 @@
 """The coordinators' map and dashboard: what the map includes, the dashboard's figures counted by
 the database, the SVG charts, and both pages through HTTP. Both databases."""
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -146,10 +147,24 @@ def test_a_column_chart_scales_to_the_highest_day_and_labels_some_days():
     assert svg.startswith("<svg") and 'role="img"' in svg
     assert "<title" in svg and "Terbanyak 2 Nov</desc>" in svg
     heights = [float(part.split('"')[0]) for part in svg.split('height="')[1:]]
-    assert heights == [0, 168, 84]
+    assert heights == [0, 136, 68]  # the plot is 136 units high
     assert ">1/11<" in svg and ">3/11<" in svg and ">2/11<" not in svg  # every second label, back from the last
+    assert 'text-anchor="start">1/11<' in svg and 'text-anchor="end">3/11<' in svg  # held inside the chart
     four = charts.column_chart(bars + [charts.Bar("4 Nov", 1, "4/11")], "t", "d", label_every=2)
     assert ">4/11<" in four and ">2/11<" in four and ">1/11<" not in four
+
+
+def test_every_chart_is_drawn_at_a_phones_width_so_its_text_is_never_shrunk():
+    # A 360 px phone shows a chart 328 px wide; drawn wider, its 12-unit text would be drawn smaller
+    # than 12 px (e2e/test_layout.py measures it in the browser).
+    square = (((-2.3, 115.4), (-2.3, 115.6), (-2.5, 115.6), (-2.5, 115.4), (-2.3, 115.4)),)
+    drawn = [
+        charts.column_chart([charts.Bar("1 Nov", 3, "1/11")], "t", "d"),
+        charts.bar_chart([charts.Bar("Kebakaran hutan dan lahan", 3)], "t", "d"),
+        charts.choropleth([charts.Area("Juai", 3, (square,))], "t", "d", "Tidak ada"),
+    ]
+    widths = [float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1)) for svg in drawn]
+    assert widths == [charts.WIDTH] * 3 and charts.WIDTH <= 328
 
 
 def test_a_bar_chart_escapes_its_labels_and_survives_no_data():

@@ -8,6 +8,7 @@ reaches a reader. An action without a sentence of its own still reads as a sente
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
@@ -225,8 +226,9 @@ def _rule_labels() -> dict[str, str]:
 
 
 def raw_record(entry: audit.HistoryEntry) -> str:
-    """The event as the trail stores it, for auditors: canonical JSON with the codes as recorded."""
-    return canonical_json(
+    """The event as the trail stores it, for auditors: canonical JSON with the codes as recorded,
+    one field a line (the stored line has no space to wrap at on a phone)."""
+    stored = canonical_json(
         {
             "seq": entry.seq,
             "action": entry.action,
@@ -238,6 +240,7 @@ def raw_record(entry: audit.HistoryEntry) -> str:
             "after": entry.after,
         }
     )
+    return json.dumps(json.loads(stored), indent=1, ensure_ascii=False)
 
 
 def _value(entry: audit.HistoryEntry, field: str, value: Any, format_time: TimeFormatter) -> str | None:

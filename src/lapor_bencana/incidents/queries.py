@@ -37,6 +37,11 @@ class QueueFilter:
     source: str = ""
     period: str = ""
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether the queue shows less than it does by default (the desk then unfolds its filters)."""
+        return self != QueueFilter()
+
     @classmethod
     def from_query(cls, params: dict[str, str]) -> QueueFilter:
         """Unknown values are ignored rather than refused: a stale bookmark still opens the desk."""

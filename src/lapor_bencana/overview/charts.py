@@ -14,6 +14,9 @@ from itertools import count
 from markupsafe import Markup, escape
 
 _ids = count(1)
+# Charts are drawn in the width of a 360 px phone's column (328 px): there one unit is at least a
+# pixel, so text of 12 units is never drawn under 12 px. app.css lets a chart grow to twice that.
+WIDTH = 320
 
 
 @dataclass(frozen=True)
@@ -42,7 +45,7 @@ def _frame(width: int, height: int, title: str, description: str, body: list[str
 def column_chart(bars: list[Bar], title: str, description: str, label_every: int = 7) -> Markup:
     """Vertical columns, e.g. reports per day; every ``label_every``-th column is labelled,
     counted back from the last (today), so labels never crowd each other."""
-    width, height, top, bottom, left = 640, 220, 24, 28, 8
+    width, height, top, bottom, left = WIDTH, 180, 20, 24, 4
     plot = height - top - bottom
     slot = (width - 2 * left) / max(len(bars), 1)
     highest = max((bar.value for bar in bars), default=0) or 1
@@ -59,28 +62,35 @@ def column_chart(bars: list[Bar], title: str, description: str, label_every: int
         if bar.value:
             body.append(f'<text class="chart-value" x="{middle}" y="{_number(y - 4)}" text-anchor="middle">{bar.value}</text>')
         if (len(bars) - 1 - index) % label_every == 0:
+            # Labels under the first and last columns are held inside the chart, which clips them.
+            anchor, at = "middle", middle
+            if index == 0:
+                anchor, at = "start", left
+            elif index == len(bars) - 1:
+                anchor, at = "end", width - left
             body.append(
-                f'<text class="chart-label" x="{middle}" y="{height - 8}" text-anchor="middle">{escape(bar.short or bar.label)}</text>'
+                f'<text class="chart-label" x="{at}" y="{height - 8}" text-anchor="{anchor}">{escape(bar.short or bar.label)}</text>'
             )
     return _frame(width, height, title, description, body, "columns")
 
 
 def bar_chart(bars: list[Bar], title: str, description: str) -> Markup:
-    """Horizontal bars with their labels on the left, e.g. reports per hazard."""
-    row, label_width, width, gap = 28, 220, 640, 6
+    """Horizontal bars, each under its label (a phone has no room for labels beside the bars),
+    e.g. reports per hazard."""
+    row, bar_top, bar_height, width, gap = 40, 18, 16, WIDTH, 4
     height = max(len(bars), 1) * row + gap
-    room = width - label_width - 48
+    room = width - 40
     highest = max((bar.value for bar in bars), default=0) or 1
     body = []
     for index, bar in enumerate(bars):
         y = gap + index * row
         long = room * bar.value / highest
         body.append(
-            f'<text class="chart-label" x="{label_width - 8}" y="{y + row / 2 + 1}" text-anchor="end" dominant-baseline="middle">'
-            f"{escape(bar.label)}</text>"
-            f'<rect class="chart-bar" x="{label_width}" y="{y + 3}" width="{_number(long)}" height="{row - 8}">'
+            # 2 units in: a letter such as "J" reaches left of its origin, and the SVG clips it.
+            f'<text class="chart-label" x="2" y="{y + 13}">{escape(bar.label)}</text>'
+            f'<rect class="chart-bar" x="0" y="{y + bar_top}" width="{_number(long)}" height="{bar_height}">'
             f"<title>{escape(bar.label)}: {bar.value}</title></rect>"
-            f'<text class="chart-value" x="{_number(label_width + long + 6)}" y="{y + row / 2 + 1}" dominant-baseline="middle">{bar.value}</text>'
+            f'<text class="chart-value" x="{_number(long + 6)}" y="{y + bar_top + bar_height / 2 + 1}" dominant-baseline="middle">{bar.value}</text>'
         )
     return _frame(width, height, title, description, body, "bars")
 
@@ -116,7 +126,7 @@ def choropleth(areas: list[Area], title: str, description: str, zero_label: str)
     """The areas on a map, each shaded by its figure and labelled with its name and figure, with a
     legend of the shades below. The projection is equirectangular around the areas' middle
     latitude: true enough in shape for a regency."""
-    width, pad, legend_row = 640, 8, 32
+    width, pad, legend_row = WIDTH, 6, 24
     points = [point for area in areas for polygon in area.polygons for ring in polygon for point in ring]
     if not points:
         return _frame(width, legend_row, title, description, [], "map")
@@ -141,14 +151,16 @@ def choropleth(areas: list[Area], title: str, description: str, zero_label: str)
         x, y = xy(sum(p[0] for p in outer) / len(outer), sum(p[1] for p in outer) / len(outer)).split(",")
         labels.append(
             f'<text class="chart-area-label" x="{x}" y="{y}" text-anchor="middle">{escape(area.label)}'
-            f'<tspan class="chart-value" x="{x}" dy="19">{area.value}</tspan></text>'
+            f'<tspan class="chart-value" x="{x}" dy="14">{area.value}</tspan></text>'
         )
     top = plot_height + 2 * pad
     legend = [(0, zero_label)] + [(shade, f"{low}–{high}" if low != high else str(low)) for shade, low, high in ranges]
+    # The legend in two columns: five entries side by side do not fit a phone.
     for index, (shade, text) in enumerate(legend):
-        x = pad + index * 124
+        x, y = pad + (index % 2) * (width // 2), top + (index // 2) * legend_row
         body.append(
-            f'<rect class="chart-area chart-shade-{shade}" x="{x}" y="{_number(top + 4)}" width="20" height="18"/>'
-            f'<text class="chart-label" x="{x + 26}" y="{_number(top + 19)}">{escape(text)}</text>'
+            f'<rect class="chart-area chart-shade-{shade}" x="{x}" y="{_number(y + 4)}" width="18" height="16"/>'
+            f'<text class="chart-label" x="{x + 24}" y="{_number(y + 17)}">{escape(text)}</text>'
         )
-    return _frame(width, round(top + legend_row), title, description, body + labels, "map")
+    rows = (len(legend) + 1) // 2
+    return _frame(width, round(top + rows * legend_row), title, description, body + labels, "map")
