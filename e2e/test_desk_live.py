@@ -3,9 +3,11 @@ on one screen shows on the other, and a duplicate is merged — on one process w
 two processes sharing PostgreSQL (each screen served by a different one)."""
 
 import json
+import re
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -104,6 +106,18 @@ def watch_two_desks(browser: Browser, sari_on: LiveServer, dewi_on: LiveServer) 
     expect(dewi.get_by_test_id("report-actions")).to_contain_text("Digabung")
     dewi.get_by_role("link", name="Banjir – Balang").click()
     expect(dewi.get_by_test_id("incident")).to_contain_text("Laporan (2)")
+
+    # Sari opens the aid form; Dewi's change refreshes Sari's page live and the form stays open.
+    sari.goto(sari_on.base_url + urlsplit(dewi.url).path)
+    sari.get_by_text("Catat bantuan tersalur").click()
+    expect(sari.get_by_test_id("aid-form")).to_be_visible()
+    dewi.get_by_text("Pengaturan kejadian").click()
+    dewi.get_by_label("Prioritas").select_option(label="Kritis")
+    dewi.get_by_role("button", name="Simpan pengaturan").click()
+    expect(sari.get_by_test_id("incident").get_by_role("definition").filter(has_text=re.compile("^Kritis$"))).to_be_visible(
+        timeout=LIVE_TIMEOUT_MS
+    )
+    expect(sari.get_by_test_id("aid-form")).to_be_visible()
     sari.close()
     dewi.close()
 
