@@ -20,10 +20,6 @@ def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if "e2e" in item.nodeid.split("/")[0]:
             item.add_marker(pytest.mark.e2e)
-            # With pytest-xdist (scripts/test), every browser test runs on one worker: they share one
-            # demo server, and their live-update timings assume a core of their own is not also
-            # running a second browser.
-            item.add_marker(pytest.mark.xdist_group("e2e"))
 
 
 @pytest.hookimpl(hookwrapper=True)
